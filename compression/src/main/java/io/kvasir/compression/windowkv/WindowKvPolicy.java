@@ -1,0 +1,107 @@
+package io.kvasir.compression.windowkv;
+
+import io.kvasir.compression.CompressionMethod;
+import io.kvasir.compression.CompressionPolicy;
+import io.kvasir.compression.KeptPositions;
+import io.kvasir.compression.KvLayout;
+import io.kvasir.compression.LayerPrefill;
+import io.kvasir.compression.ObservationScores;
+
+/**
+ * WindowKV (spec 3-5): each group of G layers keeps whole review windows chosen once by its leader
+ * (the group's first layer) from the leader's observation-window attention; followers gather the same
+ * windows from their own K/V without scoring. One window set per layer, applied to every stored
+ * head, plus the observation window. Budgets follow {@link GroupBudget}.
+ *
+ * <p>An instance serves one sequence and must see its layers in order 0..N-1: the published windows
+ * are per request and per group, never shared across requests (the reference keeps them in a
+ * process-global attribute, spec 9.2).
+ *
+ * <p>Reference bug fixed: when a leader keeps no window (tiny budget) it publishes an empty list, so
+ * its followers keep only their observation window; the reference leaves the previous group's list in
+ * place and followers gather stale windows (spec 9.3).
+ */
+public final class WindowKvPolicy implements CompressionPolicy {
+    private final WindowKvOptions options;
+    private final WindowStrategy strategy;
+    private final int[] layerBudgets;
+    private final boolean fp16Emulation;
+
+    private int publishedGroup = -1;
+    private int publishedPromptLength;
+    /** The current group's kept window indices, ascending; null when the group does not compress. */
+    private int[] publishedWindows;
+
+    /**
+     * @param layout        the model's cache layout (its layer count fixes the budget table)
+     * @param meanBudget    M, mean review tokens per layer, observation window excluded
+     * @param options       window size, grouping, suffixes, beta, strict-budget flag
+     * @param strategy      this request's statistic (from a {@link TaskClassifier})
+     * @param fp16Emulation round probabilities, attention sums and window means to fp16 like the
+     *                      fp16 reference, for parity runs (spec 3.6)
+     */
+    public WindowKvPolicy(KvLayout layout, int meanBudget, WindowKvOptions options, WindowStrategy strategy,
+                          boolean fp16Emulation) {
+        this.options = options;
+        this.strategy = strategy;
+        this.layerBudgets = new GroupBudget(layout.layers(), options.sharedLayers(), meanBudget, options.beta()).perLayer();
+        this.fp16Emulation = fp16Emulation;
+    }
+
+    @Override
+    public String name() {
+        return CompressionMethod.WINDOWKV.cliName();
+    }
+
+    /** The request's strategy. */
+    public WindowStrategy strategy() {
+        return strategy;
+    }
+
+    /** Review-token budget B_l of every layer. */
+    public int[] layerBudgets() {
+        return layerBudgets.clone();
+    }
+
+    @Override
+    public int[][] select(LayerPrefill prefill) {
+        int layer = prefill.layer();
+        if (layer < 0 || layer >= layerBudgets.length) {
+            throw new IllegalArgumentException("layer " + layer + " outside the " + layerBudgets.length + " layers windowkv was built for");
+        }
+        int n = prefill.promptLength();
+        int reviewLength = n - options.suffix(strategy);
+        int group = layer / options.sharedLayers();
+        if (layer % options.sharedLayers() == 0) {
+            publishedGroup = group;
+            publishedPromptLength = n;
+            publishedWindows = leaderWindows(prefill, reviewLength, layerBudgets[layer]);
+        } else if (publishedGroup != group || publishedPromptLength != n) {
+            throw new IllegalStateException("windowkv follower layer " + layer + " needs leader layer "
+                    + group * options.sharedLayers() + " of the same prompt to run first");
+        }
+        if (publishedWindows == null) {
+            return KeptPositions.all(prefill.layout(), n);
+        }
+        int[] positions = WindowSelection.positions(publishedWindows, reviewLength, options.reviewWindow(), n);
+        return KeptPositions.same(prefill.layout(), positions);
+    }
+
+    /** Null when the whole review region fits the budget (no compression for the group). */
+    private int[] leaderWindows(LayerPrefill prefill, int reviewLength, int budget) {
+        if (reviewLength <= budget) {
+            return null;
+        }
+        int w = options.reviewWindow();
+        int keep = WindowSelection.keepCount(reviewLength, w, budget);
+        if (budget == 0 || (keep == 0 && !options.strictBudget())) {
+            return new int[0];
+        }
+        int suffix = options.suffix(strategy);
+        float[][] attention = ObservationScores.columnSums(prefill, suffix, reviewLength, fp16Emulation);
+        float[] scores = ReviewWindows.scores(attention, reviewLength, w, strategy, fp16Emulation);
+        return options.strictBudget()
+                ? WindowSelection.bestWithin(scores, reviewLength, w, budget)
+                : WindowSelection.best(scores, keep);
+    }
+}
