@@ -65,6 +65,57 @@ public final class VectorMath {
         out[outOff + 3] = s3;
     }
 
+    /**
+     * Eight dot products: four weight rows (w[i*n ..]) against two token rows x0 and x1. Register
+     * blocking: each loaded weight vector feeds two multiply-adds and each x vector four, so the
+     * batched matmul is bound by arithmetic rather than by loads. Results go to out0[off0 + i] and
+     * out1[off1 + i].
+     */
+    static void dot4x2(float[] w, int n, float[] x, int x0, int x1, float[] out, int off0, int off1) {
+        int i = 0;
+        int step = F.length();
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        FloatVector b0 = FloatVector.zero(F);
+        FloatVector b1 = FloatVector.zero(F);
+        FloatVector b2 = FloatVector.zero(F);
+        FloatVector b3 = FloatVector.zero(F);
+        for (; i + step <= n; i += step) {
+            FloatVector xa = FloatVector.fromArray(F, x, x0 + i);
+            FloatVector xb = FloatVector.fromArray(F, x, x1 + i);
+            FloatVector w0 = FloatVector.fromArray(F, w, i);
+            FloatVector w1 = FloatVector.fromArray(F, w, n + i);
+            FloatVector w2 = FloatVector.fromArray(F, w, 2 * n + i);
+            FloatVector w3 = FloatVector.fromArray(F, w, 3 * n + i);
+            a0 = w0.fma(xa, a0);
+            b0 = w0.fma(xb, b0);
+            a1 = w1.fma(xa, a1);
+            b1 = w1.fma(xb, b1);
+            a2 = w2.fma(xa, a2);
+            b2 = w2.fma(xb, b2);
+            a3 = w3.fma(xa, a3);
+            b3 = w3.fma(xb, b3);
+        }
+        float[] s = {a0.reduceLanes(VectorOperators.ADD), a1.reduceLanes(VectorOperators.ADD),
+            a2.reduceLanes(VectorOperators.ADD), a3.reduceLanes(VectorOperators.ADD),
+            b0.reduceLanes(VectorOperators.ADD), b1.reduceLanes(VectorOperators.ADD),
+            b2.reduceLanes(VectorOperators.ADD), b3.reduceLanes(VectorOperators.ADD)};
+        for (; i < n; i++) {
+            float xai = x[x0 + i];
+            float xbi = x[x1 + i];
+            for (int r = 0; r < 4; r++) {
+                s[r] += w[r * n + i] * xai;
+                s[4 + r] += w[r * n + i] * xbi;
+            }
+        }
+        for (int r = 0; r < 4; r++) {
+            out[off0 + r] = s[r];
+            out[off1 + r] = s[4 + r];
+        }
+    }
+
     /** out[outOff+i] += w * x[xOff+i]. */
     public static void axpy(float w, float[] x, int xOff, float[] out, int outOff, int n) {
         int i = 0;

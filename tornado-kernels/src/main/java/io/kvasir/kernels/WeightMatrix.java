@@ -85,7 +85,11 @@ public abstract sealed class WeightMatrix permits F32Matrix, F16Matrix, BF16Matr
                         readRow(r0 + i, buf, i * cols);
                     }
                     if (n == ROW_BLOCK) {
-                        for (int t = t0; t < t1; t++) {
+                        int t = t0;
+                        for (; t + 1 < t1; t += 2) {
+                            VectorMath.dot4x2(buf, cols, x, t * cols, (t + 1) * cols, out, t * rows + r0, (t + 1) * rows + r0);
+                        }
+                        if (t < t1) {
                             VectorMath.dot4(buf, cols, x, t * cols, out, t * rows + r0);
                         }
                     } else {

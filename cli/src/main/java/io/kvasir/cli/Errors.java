@@ -1,0 +1,50 @@
+package io.kvasir.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+
+/**
+ * Turns failures into one line and an exit code: 2 for bad input (a flag, a file, a model), 1 for
+ * anything unexpected. Stack traces only with --debug.
+ */
+final class Errors {
+    static final int BAD_INPUT = 2;
+    static final int INTERNAL = 1;
+
+    private Errors() {}
+
+    static int onBadFlag(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        String name = cmd.getCommandSpec().qualifiedName();
+        cmd.getErr().println(name + ": " + e.getMessage() + " (see '" + name + " --help')");
+        if (DebugOption.enabled(args)) {
+            e.printStackTrace(cmd.getErr());
+        }
+        return BAD_INPUT;
+    }
+
+    static int onFailure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        boolean debug = parsed.matchedOption("--debug") != null
+                || (parsed.hasSubcommand() && parsed.subcommand().matchedOption("--debug") != null);
+        String name = cmd.getCommandSpec().qualifiedName();
+        int code = isBadInput(e) ? BAD_INPUT : INTERNAL;
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof NoSuchFileException nsf) {
+            message = nsf.getFile() + ": file not found";
+        }
+        if (code == INTERNAL) {
+            message = "internal error: " + e + (debug ? "" : " (run again with --debug for the stack trace)");
+        }
+        cmd.getErr().println(name + ": " + message.lines().findFirst().orElse(""));
+        if (debug) {
+            e.printStackTrace(cmd.getErr());
+        }
+        return code;
+    }
+
+    private static boolean isBadInput(Throwable e) {
+        return e instanceof IllegalArgumentException || e instanceof IOException || e instanceof UncheckedIOException;
+    }
+}

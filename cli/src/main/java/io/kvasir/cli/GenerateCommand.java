@@ -1,0 +1,211 @@
+package io.kvasir.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvasir.compression.CompressionConfig;
+import io.kvasir.compression.KvPrecision;
+import io.kvasir.model.GenerationRequest;
+import io.kvasir.model.GenerationResult;
+import io.kvasir.model.Generator;
+import io.kvasir.model.Model;
+import io.kvasir.model.SamplingSettings;
+import io.kvasir.model.tokenizer.ChatMessage;
+import io.kvasir.model.tokenizer.ChatTemplate;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** `kvasir generate`: continue a prompt, streaming the text. */
+@Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Generate text from a prompt, streaming it to standard output.",
+            "Greedy by default (temperature 0). With --json, prints one JSON object instead: prompt_ids,"
+                    + " output_ids, text, steps (id, logprob, top 5 [id, logprob]), timings, kv.",
+            "Examples:",
+            "  kvasir generate --model DIR --prompt 'The capital of France is'",
+            "  kvasir generate --model DIR --chat --prompt 'Write a haiku' --temperature 0.7 --seed 1",
+            "  kvasir generate --model DIR --prompt-file long.txt --max-new-tokens 64 --json"})
+final class GenerateCommand implements Callable<Integer> {
+    @Mixin
+    ModelOption model;
+
+    @ArgGroup(multiplicity = "1")
+    PromptSource prompt;
+
+    static final class PromptSource {
+        @Option(names = {"-p", "--prompt"}, paramLabel = "TEXT", description = "The prompt text.")
+        String text;
+
+        @Option(names = "--prompt-file", paramLabel = "FILE", description = "Read the prompt from a UTF-8 file.")
+        Path file;
+
+        String read() {
+            if (text != null) {
+                return text;
+            }
+            try {
+                return Files.readString(file);
+            } catch (java.nio.charset.MalformedInputException e) {
+                throw new IllegalArgumentException("--prompt-file " + file + ": not valid UTF-8 text");
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--prompt-file " + file + ": cannot read (" + e.getClass().getSimpleName() + ")");
+            }
+        }
+    }
+
+    @Option(names = "--chat", description = "Wrap the prompt as a user message with the model's chat template"
+            + " (tokenizer_config.json chat_template) and add the generation prompt.")
+    boolean chat;
+
+    @Option(names = "--system", paramLabel = "TEXT", description = "System message for --chat.")
+    String system;
+
+    @Option(names = {"-n", "--max-new-tokens"}, paramLabel = "N", defaultValue = "128",
+            description = "Most tokens to generate (default: ${DEFAULT-VALUE}).")
+    int maxNewTokens;
+
+    @Option(names = {"-t", "--temperature"}, paramLabel = "T", defaultValue = "0",
+            description = "Sampling temperature; 0 = greedy (default: ${DEFAULT-VALUE}).")
+    double temperature;
+
+    @Option(names = "--top-k", paramLabel = "K", defaultValue = "0",
+            description = "Sample only from the K most likely tokens; 0 = off (default: ${DEFAULT-VALUE}).")
+    int topK;
+
+    @Option(names = "--top-p", paramLabel = "P", defaultValue = "1",
+            description = "Sample from the smallest set of tokens whose probability reaches P; 1 = off (default: ${DEFAULT-VALUE}).")
+    double topP;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "42",
+            description = "Random seed; the same seed gives the same text (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--stop", paramLabel = "TEXT",
+            description = "Stop when the output contains TEXT (repeatable); the stop text is not printed.")
+    List<String> stops = new ArrayList<>();
+
+    @Option(names = "--kv-bits", paramLabel = "BITS", defaultValue = "32",
+            description = "Storage of cached keys and values: 32 (float32) or 16 (IEEE half) (default: ${DEFAULT-VALUE}).")
+    int kvBits;
+
+    @Mixin
+    CompressionOptions compression;
+
+    @Option(names = "--kept-map", paramLabel = "FILE",
+            description = "Write, per layer and stored head, the prompt positions the cache kept (JSON).")
+    Path keptMap;
+
+    @Option(names = "--json", description = "Print one JSON object with ids, per-token log-probabilities, timings and KV bytes.")
+    boolean json;
+
+    @Mixin
+    DebugOption debug;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        KvPrecision precision = parseKvBits();
+        CompressionConfig config = compression.config();
+        SamplingSettings sampling = new SamplingSettings(temperature, topK, topP, seed);
+        if (maxNewTokens < 0) {
+            throw new IllegalArgumentException("--max-new-tokens must be >= 0, got " + maxNewTokens);
+        }
+        String text = prompt.read();
+        PrintWriter out = spec.commandLine().getOut();
+        try (Model m = model.load()) {
+            int[] ids = encodePrompt(m, text);
+            int context = ids.length + maxNewTokens;
+            if (context > m.config().maxPositionEmbeddings()) {
+                spec.commandLine().getErr().printf("kvasir generate: note: %d prompt + %d new tokens exceed the model's"
+                        + " max_position_embeddings of %d%n", ids.length, maxNewTokens, m.config().maxPositionEmbeddings());
+            }
+            var request = new GenerationRequest(ids, maxNewTokens, sampling, stops, config, precision, null, null);
+            var c = m.config();
+            for (String warning : config.warnings(config.layoutFor(c.numLayers(), c.numKvHeads(), c.numHeads(), c.headDim()))) {
+                spec.commandLine().getErr().println("kvasir generate: warning: " + warning);
+            }
+            GenerationResult r = new Generator(m).generate(request, piece -> {
+                if (!json) {
+                    out.print(piece);
+                    out.flush();
+                }
+            });
+            if (keptMap != null) {
+                KvReport.writeKeptMap(keptMap, m, config, r);
+            }
+            if (json) {
+                out.println(Json.write(toJson(r, config)));
+            } else {
+                out.println();
+                var t = r.timings();
+                spec.commandLine().getErr().printf("[%d prompt tokens, %d new tokens; prefill %.1f tok/s, decode %.1f tok/s;"
+                                + " KV %s (%s uncompressed); stop: %s]%n", ids.length, r.outputIds().length, t.prefillTokensPerSecond(),
+                        t.decodeTokensPerSecond(), Units.bytes(r.cache().bytesHeld()),
+                        Units.bytes(r.cache().fullKvEquivalentBytes()), r.stopReason());
+            }
+        }
+        return 0;
+    }
+
+    private KvPrecision parseKvBits() {
+        try {
+            return KvPrecision.ofBits(kvBits);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--kv-bits must be 32 or 16, got " + kvBits);
+        }
+    }
+
+    private int[] encodePrompt(Model m, String text) {
+        if (!chat) {
+            if (system != null) {
+                throw new IllegalArgumentException("--system needs --chat");
+            }
+            return m.tokenizer().encode(text, true);
+        }
+        ChatTemplate template = m.chatTemplate().orElseThrow(() -> new IllegalArgumentException(
+                "--chat: " + m.dir().resolve("tokenizer_config.json") + " has no chat_template; drop --chat"));
+        List<ChatMessage> messages = new ArrayList<>();
+        if (system != null) {
+            messages.add(new ChatMessage("system", system));
+        }
+        messages.add(new ChatMessage("user", text));
+        // The template writes BOS itself where the model wants it, so no special tokens are added again.
+        return m.tokenizer().encode(template.render(messages, true), false);
+    }
+
+    private ObjectNode toJson(GenerationResult r, CompressionConfig config) {
+        ObjectNode o = Json.object();
+        o.set("prompt_ids", Json.array(r.promptIds()));
+        o.set("output_ids", Json.array(r.outputIds()));
+        o.put("text", r.text());
+        o.put("stop_reason", r.stopReason());
+        ArrayNode steps = o.putArray("steps");
+        for (GenerationResult.Step s : r.steps()) {
+            ObjectNode step = steps.addObject();
+            step.put("id", s.id());
+            step.put("logprob", s.logprob());
+            ArrayNode top = step.putArray("top");
+            for (int i = 0; i < s.topIds().length; i++) {
+                top.addArray().add(s.topIds()[i]).add(s.topLogprobs()[i]);
+            }
+        }
+        var t = r.timings();
+        ObjectNode timings = o.putObject("timings");
+        timings.put("prefill_ms", t.prefillMs());
+        timings.put("decode_ms", t.decodeMs());
+        timings.put("prefill_tok_s", t.prefillTokensPerSecond());
+        timings.put("decode_tok_s", t.decodeTokensPerSecond());
+        o.set("kv", KvReport.json(config, r.cache(), r.promptIds().length));
+        return o;
+    }
+}

@@ -1,0 +1,42 @@
+package io.kvasir.model;
+
+import io.kvasir.compression.CompressionConfig;
+import io.kvasir.compression.KvPrecision;
+import java.util.List;
+
+/**
+ * One generation: the prompt's token ids and how to continue it.
+ *
+ * @param compression  how the prompt's KV cache is compressed (method, budget, GQA mode...)
+ * @param datasetName  LongBench dataset name when known (WindowKV's task classifier uses it), or null
+ * @param forcedIds    when not null, the tokens to feed instead of sampling (teacher forcing, for
+ *                     comparing log-probabilities with a reference); generation stops after them
+ */
+public record GenerationRequest(int[] promptIds, int maxNewTokens, SamplingSettings sampling,
+                                List<String> stopStrings, CompressionConfig compression, KvPrecision kvPrecision,
+                                String datasetName, int[] forcedIds) {
+    public GenerationRequest {
+        if (maxNewTokens < 0) {
+            throw new IllegalArgumentException("--max-new-tokens must be >= 0, got " + maxNewTokens);
+        }
+        stopStrings = List.copyOf(stopStrings);
+    }
+
+    /** Greedy, uncompressed float32 cache, no stop strings. */
+    public static GenerationRequest greedy(int[] promptIds, int maxNewTokens) {
+        return new GenerationRequest(promptIds, maxNewTokens, SamplingSettings.GREEDY, List.of(),
+                CompressionConfig.builder().build(), KvPrecision.F32, null, null);
+    }
+
+    public GenerationRequest withForcedIds(int[] ids) {
+        return new GenerationRequest(promptIds, ids.length, sampling, stopStrings, compression, kvPrecision, datasetName, ids);
+    }
+
+    public GenerationRequest withCompression(CompressionConfig config) {
+        return new GenerationRequest(promptIds, maxNewTokens, sampling, stopStrings, config, kvPrecision, datasetName, forcedIds);
+    }
+
+    public GenerationRequest withKvPrecision(KvPrecision precision) {
+        return new GenerationRequest(promptIds, maxNewTokens, sampling, stopStrings, compression, precision, datasetName, forcedIds);
+    }
+}

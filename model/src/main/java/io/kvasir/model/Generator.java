@@ -1,0 +1,92 @@
+package io.kvasir.model;
+
+import io.kvasir.compression.CompressionPolicy;
+import io.kvasir.compression.KvCache;
+import io.kvasir.compression.KvLayout;
+import io.kvasir.model.tokenizer.StreamingDecoder;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/** The generation loop: prefill, then one decode step per new token, streaming text as it forms. */
+public final class Generator {
+    /** Alternatives recorded per step. */
+    public static final int TOP_ALTERNATIVES = 5;
+
+    private final Model model;
+
+    public Generator(Model model) {
+        this.model = model;
+    }
+
+    /**
+     * Generates from the request's prompt. {@code onText} receives text pieces as soon as they are
+     * complete characters and cannot be part of a stop string.
+     */
+    public GenerationResult generate(GenerationRequest req, Consumer<String> onText) {
+        ModelConfig c = model.config();
+        int[] prompt = req.promptIds();
+        KvLayout layout = req.compression().layoutFor(c.numLayers(), c.numKvHeads(), c.numHeads(), c.headDim());
+        CompressionPolicy policy = req.compression().create(layout, model.tokenizer().decode(prompt, true),
+                Optional.ofNullable(req.datasetName()));
+        KvCache cache = new KvCache(layout, req.kvPrecision(), prompt.length + req.maxNewTokens());
+        Set<Integer> eos = new HashSet<>(c.eosTokenIds());
+        Sampler sampler = new Sampler(req.sampling());
+        StreamingDecoder decoder = model.tokenizer().streamingDecoder();
+        StopStrings stops = new StopStrings(req.stopStrings());
+        StringBuilder text = new StringBuilder();
+        List<Integer> output = new ArrayList<>();
+        List<GenerationResult.Step> steps = new ArrayList<>();
+
+        long t0 = System.nanoTime();
+        float[] logits = req.maxNewTokens() > 0 ? model.forward().prefill(prompt, cache, policy) : null;
+        long t1 = System.nanoTime();
+        long decodeNanos = 0;
+        int decoded = 0;
+        String reason = req.forcedIds() != null ? "forced" : "max-new-tokens";
+        for (int i = 0; i < req.maxNewTokens(); i++) {
+            float[] lp = LogProbs.of(logits);
+            int id = req.forcedIds() != null ? req.forcedIds()[i] : sampler.sample(logits);
+            int[] top = LogProbs.topIds(lp, TOP_ALTERNATIVES);
+            float[] topLp = new float[top.length];
+            for (int j = 0; j < top.length; j++) {
+                topLp[j] = lp[top[j]];
+            }
+            steps.add(new GenerationResult.Step(id, lp[id], top, topLp));
+            output.add(id);
+            if (req.forcedIds() == null && eos.contains(id)) {
+                reason = "eos";
+                break;
+            }
+            emit(stops.accept(decoder.push(id)), text, onText);
+            if (stops.stopped()) {
+                reason = "stop-string";
+                break;
+            }
+            if (i == req.maxNewTokens() - 1) {
+                break;
+            }
+            long s = System.nanoTime();
+            logits = model.forward().decode(id, prompt.length + i, cache);
+            decodeNanos += System.nanoTime() - s;
+            decoded++;
+        }
+        if (!stops.stopped()) {
+            emit(stops.accept(decoder.flush()), text, onText);
+            emit(stops.finish(), text, onText);
+        }
+        var timings = new GenerationResult.Timings((t1 - t0) / 1e6, decodeNanos / 1e6, prompt.length, decoded);
+        int[] ids = output.stream().mapToInt(Integer::intValue).toArray();
+        return new GenerationResult(prompt, ids, text.toString(), steps, timings, cache, reason);
+    }
+
+    private static void emit(String piece, StringBuilder text, Consumer<String> onText) {
+        if (!piece.isEmpty()) {
+            text.append(piece);
+            onText.accept(piece);
+        }
+    }
+}
