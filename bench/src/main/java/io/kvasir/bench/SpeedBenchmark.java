@@ -1,5 +1,6 @@
 package io.kvasir.bench;
 
+import io.kvasir.compression.CompressionConfig;
 import io.kvasir.model.GenerationRequest;
 import io.kvasir.model.GenerationResult;
 import io.kvasir.model.Generator;
@@ -16,7 +17,7 @@ import java.util.function.IntConsumer;
  */
 public final class SpeedBenchmark {
     /** Settings of one benchmark. */
-    public record Settings(int promptTokens, int newTokens, int repetitions, long seed) {
+    public record Settings(int promptTokens, int newTokens, int repetitions, long seed, CompressionConfig compression) {
         public Settings {
             if (promptTokens < 1) {
                 throw new IllegalArgumentException("--prompt-tokens must be >= 1, got " + promptTokens);
@@ -32,7 +33,8 @@ public final class SpeedBenchmark {
 
     /** Medians over the repetitions, and every repetition's numbers. */
     public record Result(Settings settings, double prefillTokPerSecMedian, double decodeTokPerSecMedian,
-                         double[] prefillTokPerSec, double[] decodeTokPerSec, long kvBytes) {}
+                         double selectionShareMedian, double[] prefillTokPerSec, double[] decodeTokPerSec,
+                         double[] selectionShare, long kvBytes, long fullKvBytes) {}
 
     private SpeedBenchmark() {}
 
@@ -43,22 +45,28 @@ public final class SpeedBenchmark {
         int[] prompt = random.ints(s.promptTokens(), 0, vocab).toArray();
         List<Double> prefill = new ArrayList<>();
         List<Double> decode = new ArrayList<>();
+        List<Double> selection = new ArrayList<>();
         long kvBytes = 0;
+        long fullKvBytes = 0;
         for (int rep = 0; rep <= s.repetitions(); rep++) {
             // Forced ids keep every repetition the same length whatever the model would pick.
             int[] forced = random.ints(s.newTokens(), 0, vocab).toArray();
-            GenerationRequest request = GenerationRequest.greedy(prompt, s.newTokens()).withForcedIds(forced);
+            GenerationRequest request = GenerationRequest.greedy(prompt, s.newTokens())
+                    .withCompression(s.compression()).withForcedIds(forced);
             GenerationResult r = new Generator(model).generate(request, piece -> {});
             if (rep > 0) { // repetition 0 warms up the JIT
                 prefill.add(r.timings().prefillTokensPerSecond());
                 decode.add(r.timings().decodeTokensPerSecond());
+                selection.add(r.timings().selectionMs() / r.timings().prefillMs());
                 kvBytes = r.cache().bytesHeld();
+                fullKvBytes = r.cache().fullKvEquivalentBytes();
             }
             onRepetition.accept(rep);
         }
         double[] p = prefill.stream().mapToDouble(Double::doubleValue).toArray();
         double[] d = decode.stream().mapToDouble(Double::doubleValue).toArray();
-        return new Result(s, median(p), median(d), p, d, kvBytes);
+        double[] sel = selection.stream().mapToDouble(Double::doubleValue).toArray();
+        return new Result(s, median(p), median(d), median(sel), p, d, sel, kvBytes, fullKvBytes);
     }
 
     static double median(double[] values) {

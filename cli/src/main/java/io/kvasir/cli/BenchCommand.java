@@ -35,6 +35,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Seed of the random prompt (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Mixin
+    CompressionOptions compression;
+
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
@@ -46,7 +49,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var settings = new SpeedBenchmark.Settings(promptTokens, newTokens, reps, seed);
+        var settings = new SpeedBenchmark.Settings(promptTokens, newTokens, reps, seed, compression.config());
         PrintWriter err = spec.commandLine().getErr();
         try (Model m = model.load()) {
             SpeedBenchmark.Result r = SpeedBenchmark.run(m, settings, rep -> {
@@ -63,6 +66,8 @@ final class BenchCommand implements Callable<Integer> {
                 o.put("new_tokens", newTokens);
                 o.put("prefill_tok_s_median", r.prefillTokPerSecMedian());
                 o.put("decode_tok_s_median", r.decodeTokPerSecMedian());
+                o.put("method", settings.compression().method().cliName());
+                o.put("selection_share_of_prefill_median", r.selectionShareMedian());
                 ArrayNode p = o.putArray("prefill_tok_s");
                 for (double v : r.prefillTokPerSec()) {
                     p.add(v);
@@ -72,13 +77,16 @@ final class BenchCommand implements Callable<Integer> {
                     d.add(v);
                 }
                 o.put("kv_bytes", r.kvBytes());
+                o.put("full_kv_bytes", r.fullKvBytes());
                 out.println(Json.write(o));
             } else {
                 out.printf("model %s, %d threads, prompt %d tokens, %d new tokens, %d runs%n", m.dir(),
                         io.kvasir.kernels.Parallel.threads(), promptTokens, newTokens, reps);
                 out.printf("prefill  %.2f tok/s (median)%n", r.prefillTokPerSecMedian());
                 out.printf("decode   %.2f tok/s (median)%n", r.decodeTokPerSecMedian());
-                out.printf("KV cache %s after the run%n", Units.bytes(r.kvBytes()));
+                out.printf("method   %s: scoring and selection took %.2f%% of prefill (median)%n",
+                        settings.compression().method().cliName(), 100 * r.selectionShareMedian());
+                out.printf("KV cache %s after the run (%s uncompressed)%n", Units.bytes(r.kvBytes()), Units.bytes(r.fullKvBytes()));
             }
         }
         return 0;

@@ -202,6 +202,7 @@ final class GenerateCommand implements Callable<Integer> {
         var t = r.timings();
         ObjectNode timings = o.putObject("timings");
         timings.put("prefill_ms", t.prefillMs());
+        timings.put("selection_ms", t.selectionMs());
         timings.put("decode_ms", t.decodeMs());
         timings.put("prefill_tok_s", t.prefillTokensPerSecond());
         timings.put("decode_tok_s", t.decodeTokensPerSecond());

@@ -48,7 +48,10 @@ final class InspectCommand implements Callable<Integer> {
             o.put("vocab_size", c.vocabSize());
             o.put("max_position_embeddings", c.maxPositionEmbeddings());
             o.put("rope_theta", c.ropeTheta());
-            o.put("rope_scaling", c.ropeScaling() == null ? "none" : "llama3 " + c.ropeScaling());
+            var rs = c.ropeScaling();
+            o.put("rope_scaling", rs == null ? "none" : String.format(java.util.Locale.ROOT,
+                    "llama3 (factor %s, low_freq_factor %s, high_freq_factor %s, original_max_position_embeddings %d)",
+                    rs.factor(), rs.lowFreqFactor(), rs.highFreqFactor(), rs.originalMaxPositionEmbeddings()));
             o.put("tie_word_embeddings", c.tieWordEmbeddings());
             o.put("qkv_bias", c.qkvBias());
             o.set("eos_token_ids", Json.array(c.eosTokenIds().stream().mapToInt(Integer::intValue).toArray()));

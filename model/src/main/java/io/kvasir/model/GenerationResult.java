@@ -15,8 +15,12 @@ public record GenerationResult(int[] promptIds, int[] outputIds, String text, Li
     /** One generated token with its float32 log-probability and the best alternatives. */
     public record Step(int id, float logprob, int[] topIds, float[] topLogprobs) {}
 
-    /** Wall-clock times of the two phases. */
-    public record Timings(double prefillMs, double decodeMs, int promptTokens, int decodedTokens) {
+    /**
+     * Wall-clock times of the two phases.
+     *
+     * @param selectionMs part of prefillMs spent in the compression policy's scoring and selection
+     */
+    public record Timings(double prefillMs, double selectionMs, double decodeMs, int promptTokens, int decodedTokens) {
         public double prefillTokensPerSecond() {
             return prefillMs > 0 ? promptTokens / (prefillMs / 1000.0) : 0;
         }

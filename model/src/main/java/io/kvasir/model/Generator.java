@@ -1,6 +1,5 @@
 package io.kvasir.model;
 
-import io.kvasir.compression.CompressionPolicy;
 import io.kvasir.compression.KvCache;
 import io.kvasir.compression.KvLayout;
 import io.kvasir.model.tokenizer.StreamingDecoder;
@@ -30,8 +29,8 @@ public final class Generator {
         ModelConfig c = model.config();
         int[] prompt = req.promptIds();
         KvLayout layout = req.compression().layoutFor(c.numLayers(), c.numKvHeads(), c.numHeads(), c.headDim());
-        CompressionPolicy policy = req.compression().create(layout, model.tokenizer().decode(prompt, true),
-                Optional.ofNullable(req.datasetName()));
+        TimedPolicy policy = new TimedPolicy(req.compression().create(layout, model.tokenizer().decode(prompt, true),
+                Optional.ofNullable(req.datasetName())));
         KvCache cache = new KvCache(layout, req.kvPrecision(), prompt.length + req.maxNewTokens());
         Set<Integer> eos = new HashSet<>(c.eosTokenIds());
         Sampler sampler = new Sampler(req.sampling());
@@ -78,7 +77,8 @@ public final class Generator {
             emit(stops.accept(decoder.flush()), text, onText);
             emit(stops.finish(), text, onText);
         }
-        var timings = new GenerationResult.Timings((t1 - t0) / 1e6, decodeNanos / 1e6, prompt.length, decoded);
+        var timings = new GenerationResult.Timings((t1 - t0) / 1e6, policy.millis(), decodeNanos / 1e6,
+                prompt.length, decoded);
         int[] ids = output.stream().mapToInt(Integer::intValue).toArray();
         return new GenerationResult(prompt, ids, text.toString(), steps, timings, cache, reason);
     }

@@ -1,0 +1,38 @@
+package io.kvasir.model;
+
+import io.kvasir.compression.CompressionPolicy;
+import io.kvasir.compression.LayerPrefill;
+
+/** Wraps a policy to measure the wall time its scoring and selection take during prefill. */
+final class TimedPolicy implements CompressionPolicy {
+    private final CompressionPolicy policy;
+    private long nanos;
+
+    TimedPolicy(CompressionPolicy policy) {
+        this.policy = policy;
+    }
+
+    @Override
+    public String name() {
+        return policy.name();
+    }
+
+    @Override
+    public int[][] select(LayerPrefill prefill) {
+        long start = System.nanoTime();
+        try {
+            return policy.select(prefill);
+        } finally {
+            nanos += System.nanoTime() - start;
+        }
+    }
+
+    @Override
+    public boolean needsAttentionMass() {
+        return policy.needsAttentionMass();
+    }
+
+    double millis() {
+        return nanos / 1e6;
+    }
+}
