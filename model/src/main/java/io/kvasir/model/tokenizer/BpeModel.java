@@ -16,8 +16,7 @@ final class BpeModel {
     private static final int CACHE_MAX_WORD = 256;
 
     private final Map<String, Integer> vocab;
-    /** (left id << 32 | right id) -> (rank << 32 | merged id). */
-    private final Map<Long, Long> merges;
+    private final MergeTable merges;
     private final Integer unkId;
     private final boolean fuseUnk;
     private final boolean byteFallback;
@@ -27,7 +26,7 @@ final class BpeModel {
     private final int[] byteTokens = new int[256];
     private final Map<String, int[]> cache = new ConcurrentHashMap<>();
 
-    private BpeModel(Map<String, Integer> vocab, Map<Long, Long> merges, Integer unkId, boolean fuseUnk,
+    private BpeModel(Map<String, Integer> vocab, MergeTable merges, Integer unkId, boolean fuseUnk,
                      boolean byteFallback, boolean ignoreMerges, String prefix, String suffix) {
         this.vocab = vocab;
         this.merges = merges;
@@ -55,7 +54,7 @@ final class BpeModel {
         vocabNode.properties().forEach(e -> vocab.put(e.getKey(), e.getValue().asInt()));
         String prefix = textOrNull(model.get("continuing_subword_prefix"));
         String suffix = textOrNull(model.get("end_of_word_suffix"));
-        Map<Long, Long> merges = new HashMap<>();
+        MergeTable merges = new MergeTable(model.path("merges").size());
         int rank = 0;
         for (JsonNode m : model.path("merges")) {
             String a;
@@ -90,17 +89,12 @@ final class BpeModel {
                 throw new IllegalArgumentException("merge " + (rank + 1) + " makes '" + a + b.substring(cut)
                         + "', which is not in the vocab");
             }
-            merges.put(pair(ia, ib), ((long) rank << 32) | merged);
+            merges.put(ia, ib, MergeTable.entry(rank, merged));
             rank++;
         }
-        Integer unkId = null;
+        // an unk_token missing from the vocab only fails in tokenizers when it is needed; here it is unused
         String unk = textOrNull(model.get("unk_token"));
-        if (unk != null) {
-            unkId = vocab.get(unk);
-            if (unkId == null) {
-                throw new IllegalArgumentException("unk_token '" + unk + "' is not in the vocab");
-            }
-        }
+        Integer unkId = unk == null ? null : vocab.get(unk);
         return new BpeModel(vocab, merges, unkId, model.path("fuse_unk").asBoolean(false),
                 model.path("byte_fallback").asBoolean(false), model.path("ignore_merges").asBoolean(false),
                 prefix, suffix);
@@ -108,10 +102,6 @@ final class BpeModel {
 
     private static String textOrNull(JsonNode n) {
         return n == null || n.isNull() ? null : n.asText();
-    }
-
-    private static long pair(int a, int b) {
-        return ((long) a << 32) | (b & 0xFFFFFFFFL);
     }
 
     Map<String, Integer> vocab() {
@@ -153,9 +143,9 @@ final class BpeModel {
         }
         LongHeap heap = new LongHeap(Math.max(4, n));
         for (int i = 0; i + 1 < n; i++) {
-            Long m = merges.get(pair(ids[i], ids[i + 1]));
-            if (m != null) {
-                heap.push((m >>> 32) << 32 | i);
+            long m = merges.get(ids[i], ids[i + 1]);
+            if (m != MergeTable.ABSENT) {
+                heap.push(queued(m, i));
             }
         }
         while (!heap.isEmpty()) {
@@ -166,26 +156,26 @@ final class BpeModel {
                 continue;
             }
             int right = next[pos];
-            Long m = merges.get(pair(ids[pos], ids[right]));
-            if (m == null || (int) (m >>> 32) != rank) {
+            long m = merges.get(ids[pos], ids[right]);
+            if (m == MergeTable.ABSENT || MergeTable.rank(m) != rank) {
                 continue;
             }
-            ids[pos] = (int) (long) m;
+            ids[pos] = MergeTable.mergedId(m);
             removed[right] = true;
             next[pos] = next[right];
             if (next[right] >= 0) {
                 prev[next[right]] = pos;
             }
             if (prev[pos] >= 0) {
-                Long left = merges.get(pair(ids[prev[pos]], ids[pos]));
-                if (left != null) {
-                    heap.push((left >>> 32) << 32 | prev[pos]);
+                long left = merges.get(ids[prev[pos]], ids[pos]);
+                if (left != MergeTable.ABSENT) {
+                    heap.push(queued(left, prev[pos]));
                 }
             }
             if (next[pos] >= 0) {
-                Long after = merges.get(pair(ids[pos], ids[next[pos]]));
-                if (after != null) {
-                    heap.push((after >>> 32) << 32 | pos);
+                long after = merges.get(ids[pos], ids[next[pos]]);
+                if (after != MergeTable.ABSENT) {
+                    heap.push(queued(after, pos));
                 }
             }
         }
@@ -194,6 +184,11 @@ final class BpeModel {
             out.add(ids[i]);
         }
         return out.toArray();
+    }
+
+    /** A heap item: merge rank in the high half, so the lowest rank pops first, then the leftmost position. */
+    private static long queued(long mergeEntry, int position) {
+        return ((long) MergeTable.rank(mergeEntry) << 32) | position;
     }
 
     /** Characters to ids, with byte fallback and (fused) unk as tokenizers' BPE::merge_word does it. */

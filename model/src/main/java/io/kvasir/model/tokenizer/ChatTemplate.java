@@ -19,28 +19,23 @@ import java.util.Optional;
 
 /**
  * A model's chat template (tokenizer_config.json "chat_template", or chat_template.jinja/.json beside
- * it), rendered with jinjava configured to behave like the jinja2 environment of transformers'
- * apply_chat_template: trim_blocks and lstrip_blocks on, one trailing newline of the source dropped,
- * Python string and dict methods, Python's json.dumps for tojson and str.strip for trim, and
- * raise_exception / strftime_now as globals.
+ * it), rendered with jinjava made to behave like the jinja2 environment of transformers'
+ * apply_chat_template: the source is first rewritten for jinja2's lexer rules (trailing newline,
+ * lstrip_blocks, comments; see JinjaSource), jinjava does trim_blocks, values print as Python's
+ * str(), Python's str and dict methods work, tojson is Python's json.dumps, trim is str.strip, and
+ * raise_exception / strftime_now are globals. Message text is never interpreted as template code.
+ * Thread-safe.
  */
 public final class ChatTemplate {
     private static final String SPECIAL_KEYS[] = {
         "bos_token", "eos_token", "unk_token", "sep_token", "pad_token", "cls_token", "mask_token"};
-
-    private static final java.util.regex.Pattern REVERSE_SLICE = java.util.regex.Pattern.compile(
-            "(\\b[A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*|\\[[^\\[\\]]*\\])*)\\[\\s*:\\s*:\\s*-1\\s*\\]");
-
-    private static final java.util.regex.Pattern FILTERED_FOR = java.util.regex.Pattern.compile(
-            "\\{%(-?)\\s*for\\s+([A-Za-z_][A-Za-z0-9_]*)\\s+in\\s+((?:(?!%\\}).)+?)\\s+if\\s+((?:(?!%\\}).)+?)\\s*(-?)%\\}",
-            java.util.regex.Pattern.DOTALL);
 
     private final String source;
     private final Map<String, Object> specialTokens;
     private final Jinjava jinjava;
 
     ChatTemplate(String source, Map<String, Object> specialTokens) {
-        this.source = jinja2Source(source);
+        this.source = JinjaSource.rewrite(source);
         this.specialTokens = Map.copyOf(specialTokens);
         this.jinjava = newJinjava();
     }
@@ -121,7 +116,8 @@ public final class ChatTemplate {
         try {
             result = jinjava.renderForResult(source, context);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("chat template: " + oneLine(JinjaPython.raisedMessage(e)), e);
+            String raised = JinjaPython.raisedMessage(e);
+            throw new IllegalArgumentException("chat template: " + oneLine(raised != null ? raised : e.getMessage()), e);
         }
         for (TemplateError error : result.getErrors()) {
             if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
@@ -138,43 +134,10 @@ public final class ChatTemplate {
         return s == null ? "rendering failed" : s.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
     }
 
-    /**
-     * What jinja2's lexer does to a source before parsing (\r\n and \r become \n, one final \n is
-     * dropped), and Python's x[::-1], which jinjava cannot parse, spelled as a filter.
-     */
-    static String jinja2Source(String source) {
-        String s = source.replace("\r\n", "\n").replace('\r', '\n');
-        s = s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
-        s = REVERSE_SLICE.matcher(s).replaceAll("($1|" + JinjaPython.REVERSED_FILTER + ")");
-        return filteredLoops(s);
-    }
-
-    /**
-     * jinjava ignores the filter of {% for x in xs if cond %}; jinja2 loops over the items that pass
-     * it (loop.index and loop.length count only those). The filtered list is built first, in a
-     * namespace so that it survives the loop that builds it.
-     */
-    private static String filteredLoops(String s) {
-        java.util.regex.Matcher m = FILTERED_FOR.matcher(s);
-        StringBuilder out = new StringBuilder();
-        int n = 0;
-        while (m.find()) {
-            String ns = "kvasir_loop" + n++;
-            String x = m.group(2);
-            String replacement = "{%" + m.group(1) + " set " + ns + " = namespace(items=[]) %}"
-                    + "{% for " + x + " in " + m.group(3) + " %}{% if " + m.group(4) + " %}"
-                    + "{% set " + ns + ".items = " + ns + ".items + [" + x + "] %}{% endif %}{% endfor %}"
-                    + "{% for " + x + " in " + ns + ".items " + m.group(5) + "%}";
-            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(replacement));
-        }
-        m.appendTail(out);
-        return out.toString();
-    }
-
     private static Jinjava newJinjava() {
         JinjavaConfig config = JinjavaConfig.newBuilder()
                 .withTrimBlocks(true)
-                .withLstripBlocks(true)
+                .withNestedInterpretationEnabled(false)
                 .withElResolver(JinjaPython.resolver())
                 .withInterperterFactory(PythonInterpreter.FACTORY)
                 .withLegacyOverrides(LegacyOverrides.newBuilder()

@@ -7,12 +7,10 @@ import com.hubspot.jinjava.lib.filter.Filter;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import java.beans.FeatureDescriptor;
 import java.time.LocalDateTime;
-import java.time.format.TextStyle;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import jinjava.javax.el.CompositeELResolver;
 import jinjava.javax.el.ELContext;
@@ -21,7 +19,6 @@ import jinjava.javax.el.ELResolver;
 /** The Python behaviour HF chat templates rely on, added to jinjava: globals, filters, str/dict methods. */
 final class JinjaPython {
     private static final String RAISED = "kvasir-chat-template-raised: ";
-    static final String REVERSED_FILTER = "kvasir_reversed";
 
     private JinjaPython() {}
 
@@ -41,33 +38,37 @@ final class JinjaPython {
         return PythonStrings.strftime(LocalDateTime.now(), format);
     }
 
-    /** The raise_exception message carried by a throwable (or its causes), else its message. */
+    /** The raise_exception message carried by a throwable or its causes, or null. */
     static String raisedMessage(Throwable t) {
-        String first = t == null ? null : t.getMessage();
         for (Throwable c = t; c != null; c = c.getCause()) {
             String m = c.getMessage();
             if (m != null && m.contains(RAISED)) {
                 return m.substring(m.indexOf(RAISED) + RAISED.length());
             }
         }
-        return first;
+        return null;
     }
 
     static void register(Jinjava jinjava) {
-        try {
-            jinjava.registerFunction(new ELFunctionDefinition("", "raise_exception",
-                    JinjaPython.class.getMethod("raiseException", Object.class)));
-            jinjava.registerFunction(new ELFunctionDefinition("", "strftime_now",
-                    JinjaPython.class.getMethod("strftimeNow", String.class)));
-        } catch (NoSuchMethodException e) {
-            throw new IllegalStateException(e);
-        }
+        jinjava.registerFunction(function("raise_exception", "raiseException", Object.class));
+        jinjava.registerFunction(function("strftime_now", "strftimeNow", String.class));
         jinjava.registerFilter(new TrimFilter());
         jinjava.registerFilter(new ToJsonFilter());
         jinjava.registerFilter(new ItemsFilter());
         jinjava.registerFilter(new ReversedFilter());
         jinjava.registerFilter(new LengthFilter("length"));
         jinjava.registerFilter(new LengthFilter("count"));
+    }
+
+    /** A global function backed by a static method of this (non-public) class, made callable by jinjava. */
+    private static ELFunctionDefinition function(String name, String method, Class<?> parameter) {
+        try {
+            java.lang.reflect.Method m = JinjaPython.class.getMethod(method, parameter);
+            m.setAccessible(true);
+            return new ELFunctionDefinition("", name, m);
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static ELResolver resolver() {
@@ -153,7 +154,7 @@ final class JinjaPython {
     static final class ReversedFilter implements Filter {
         @Override
         public String getName() {
-            return REVERSED_FILTER;
+            return JinjaSource.REVERSED_FILTER;
         }
 
         @Override
@@ -237,9 +238,5 @@ final class JinjaPython {
         List<Object> out = new ArrayList<>();
         values.forEach(out::add);
         return out;
-    }
-
-    static String dayName(LocalDateTime t, boolean full) {
-        return t.getDayOfWeek().getDisplayName(full ? TextStyle.FULL : TextStyle.SHORT, Locale.ENGLISH);
     }
 }

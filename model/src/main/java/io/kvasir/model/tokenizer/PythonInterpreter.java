@@ -73,8 +73,7 @@ final class PythonInterpreter extends JinjavaInterpreter {
             return out.append(']').toString();
         }
         if (o instanceof Double || o instanceof Float) {
-            double d = ((Number) o).doubleValue();
-            return d == Math.rint(d) && Math.abs(d) < 1e16 ? String.format("%.1f", d) : Double.toString(d);
+            return PythonJson.pythonFloat(((Number) o).doubleValue());
         }
         return o.toString();
     }

@@ -103,17 +103,26 @@ final class PythonJson {
         out.append('"');
     }
 
-    private static String pythonFloat(double d) {
+    /** Python's repr of a float: shortest digits, exponent form below 1e-4 and from 1e16. */
+    static String pythonFloat(double d) {
         if (Double.isNaN(d)) {
             return "NaN";
         }
         if (Double.isInfinite(d)) {
             return d > 0 ? "Infinity" : "-Infinity";
         }
-        if (d == Math.rint(d) && Math.abs(d) < 1e16) {
-            return String.format("%.1f", d);
+        if (d == 0) {
+            return 1 / d < 0 ? "-0.0" : "0.0";
         }
-        String s = Double.toString(d);
-        return s.contains("E") ? s.replace("E", "e").replace("e-", "e-0").replaceAll("e(\\d)", "e+$1") : s;
+        java.math.BigDecimal exact = new java.math.BigDecimal(Double.toString(Math.abs(d))).stripTrailingZeros();
+        String digits = exact.unscaledValue().toString();
+        int exponent = digits.length() - 1 - exact.scale();
+        String sign = d < 0 ? "-" : "";
+        if (exponent < -4 || exponent >= 16) {
+            String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+            return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + String.format("%02d", Math.abs(exponent));
+        }
+        String plain = exact.toPlainString();
+        return sign + (plain.contains(".") ? plain : plain + ".0");
     }
 }

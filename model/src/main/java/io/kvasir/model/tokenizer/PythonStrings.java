@@ -252,8 +252,8 @@ final class PythonStrings {
                 case 'j' -> out.append(String.format("%03d", t.getDayOfYear()));
                 case 'b' -> out.append(t.getMonth().getDisplayName(TextStyle.SHORT, Locale.ENGLISH));
                 case 'B' -> out.append(t.getMonth().getDisplayName(TextStyle.FULL, Locale.ENGLISH));
-                case 'a' -> out.append(JinjaPython.dayName(t, false));
-                case 'A' -> out.append(JinjaPython.dayName(t, true));
+                case 'a' -> out.append(t.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.ENGLISH));
+                case 'A' -> out.append(t.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.ENGLISH));
                 case '%' -> out.append('%');
                 default -> out.append('%').append(d);
             }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kvasir.model.ModelFormatException;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -124,17 +123,23 @@ public final class Tokenizer {
         return n.isObject() ? n.path("content").asText(null) : n.asText();
     }
 
+    /** Parses a JSON file; a missing file is null unless required, anything unreadable one line naming the file. */
     static JsonNode readJson(Path file, boolean required) {
-        try {
-            return JSON.readTree(Files.readString(file));
-        } catch (NoSuchFileException e) {
+        if (!Files.exists(file)) {
             if (required) {
                 throw new ModelFormatException(file + ": file not found");
             }
             return null;
+        }
+        try {
+            return JSON.readTree(file.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            String where = e.getLocation() == null ? ""
+                    : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+            String why = e.getOriginalMessage() == null ? "malformed" : e.getOriginalMessage().lines().findFirst().orElse("");
+            throw new ModelFormatException(file + ": not valid JSON: " + why + where, e);
         } catch (IOException e) {
-            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
-            throw new ModelFormatException(file + ": cannot read JSON: " + why, e);
+            throw new ModelFormatException(file + ": cannot read: " + e.getMessage(), e);
         }
     }
 
