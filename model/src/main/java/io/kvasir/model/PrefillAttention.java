@@ -24,6 +24,17 @@ final class PrefillAttention {
         int kvDim = kvHeads * headDim;
         int group = heads / kvHeads;
         float scale = (float) (1.0 / Math.sqrt(headDim));
+        // Keys transposed per KV head ([headDim][tokens]): a query's scores against all earlier keys
+        // then accumulate one dimension at a time across contiguous keys, which vectorises over
+        // keys and needs no horizontal reduction per key.
+        float[][] keysT = new float[kvHeads][headDim * tokens];
+        Parallel.forEach(kvHeads, g -> {
+            for (int j = 0; j < tokens; j++) {
+                for (int d = 0; d < headDim; d++) {
+                    keysT[g][d * tokens + j] = k[j * kvDim + g * headDim + d];
+                }
+            }
+        });
         // One task per (head, block of queries): each head's mass row is written by one thread at a
         // time only when blocks are not split, so with mass we split by head alone.
         int blocks = mass == null ? Math.max(1, Math.min(tokens, 8)) : 1;
@@ -33,11 +44,13 @@ final class PrefillAttention {
             int t0 = (task % blocks) * blockSize;
             int t1 = Math.min(tokens, t0 + blockSize);
             int kvOff = (h / group) * headDim;
+            float[] kt = keysT[h / group];
             float[] scores = new float[tokens];
             for (int t = t0; t < t1; t++) {
                 int qOff = t * qDim + h * headDim;
-                for (int j = 0; j <= t; j++) {
-                    scores[j] = scale * VectorMath.dot(q, qOff, k, j * kvDim + kvOff, headDim);
+                java.util.Arrays.fill(scores, 0, t + 1, 0f);
+                for (int d = 0; d < headDim; d++) {
+                    VectorMath.axpy(scale * q[qOff + d], kt, d * tokens, scores, 0, t + 1);
                 }
                 VectorMath.softmax(scores, 0, t + 1);
                 int oOff = t * qDim + h * headDim;
