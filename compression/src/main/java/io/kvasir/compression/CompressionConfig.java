@@ -65,6 +65,28 @@ public record CompressionConfig(CompressionMethod method, int budget, int window
         return new CompressionConfigBuilder();
     }
 
+    /** The same configuration with another token budget (LayerQuant scales it per layer). */
+    public CompressionConfig withBudget(int newBudget) {
+        return new CompressionConfig(method, newBudget, window, kernel, pooling, gqaMode, aggregation, sinkTokens,
+                pyramidBeta, h2oPaperMask, fp16Scores, windowKv);
+    }
+
+    /**
+     * The policy for one sequence under a storage: with LayerQuant each layer gets its own policy at
+     * budget {@code int(budget * 16 / bits)} (spec 3.6, truncation kept for parity); otherwise
+     * {@link #create(KvLayout, String, Optional)}.
+     */
+    public CompressionPolicy create(KvLayout layout, KvStorage storage, String prompt, Optional<String> datasetName) {
+        if (!storage.layerQuant()) {
+            return create(layout, prompt, datasetName);
+        }
+        CompressionPolicy[] perLayer = new CompressionPolicy[layout.layers()];
+        for (int l = 0; l < perLayer.length; l++) {
+            perLayer[l] = withBudget((int) (budget * storage.tokenScale(l))).create(layout, prompt, datasetName);
+        }
+        return new PerLayerPolicy(perLayer);
+    }
+
     /** A cache layout for a model, in this configuration's GQA mode. */
     public KvLayout layoutFor(int layers, int kvHeads, int queryHeads, int headDim) {
         return new KvLayout(layers, kvHeads, queryHeads, headDim, gqaMode);

@@ -1,5 +1,7 @@
 package io.kvasir.compression;
 
+import io.kvasir.compression.quant.ReferenceLayerQuantizer;
+
 /**
  * The KV cache of one sequence: per layer, per stored head, a {@link HeadStore} with its own length
  * (heads may keep different numbers of tokens). Prefill hands each layer's full K/V and the kept
@@ -8,7 +10,8 @@ package io.kvasir.compression;
  */
 public final class KvCache {
     private final KvLayout layout;
-    private final KvPrecision precision;
+    private final KvStorage storage;
+    private final int capacityHint;
     private final HeadStore[][] stores;
     private long peakBytes;
     private int tokensSeen;
@@ -18,14 +21,19 @@ public final class KvCache {
      *                     beyond it when needed
      */
     public KvCache(KvLayout layout, KvPrecision precision, int capacityHint) {
+        this(layout, KvStorage.of(precision), capacityHint);
+    }
+
+    /** A cache whose stores follow {@code storage}, layer by layer. */
+    public KvCache(KvLayout layout, KvStorage storage, int capacityHint) {
+        storage.check(layout.layers(), layout.headDim());
         this.layout = layout;
-        this.precision = precision;
+        this.storage = storage;
+        this.capacityHint = capacityHint;
         this.stores = new HeadStore[layout.layers()][layout.storedHeads()];
-        for (HeadStore[] layer : stores) {
-            for (int h = 0; h < layer.length; h++) {
-                layer[h] = precision == KvPrecision.F32
-                        ? new F32HeadStore(layout.headDim(), capacityHint)
-                        : new F16HeadStore(layout.headDim(), capacityHint);
+        for (int l = 0; l < stores.length; l++) {
+            for (int h = 0; h < stores[l].length; h++) {
+                stores[l][h] = storage.createStore(l, layout.headDim(), capacityHint);
             }
         }
     }
@@ -34,8 +42,8 @@ public final class KvCache {
         return layout;
     }
 
-    public KvPrecision precision() {
-        return precision;
+    public KvStorage storage() {
+        return storage;
     }
 
     /** Store of one stored head in one layer. */
@@ -53,8 +61,14 @@ public final class KvCache {
     public void storePrefill(int layer, float[] keys, float[] values, int promptLength, int[][] kept) {
         int kvDim = layout.kvHeads() * layout.headDim();
         // While a layer is being compressed its uncompressed K/V exist too: that is the prefill peak.
-        long working = 2L * promptLength * layout.storedHeads() * layout.headDim() * precision.bytes();
+        long working = 2L * promptLength * layout.storedHeads() * layout.headDim() * storage.referenceElementBytes();
         peakBytes = Math.max(peakBytes, bytesHeld() + working);
+        if (storage.referenceQuantized(layer)) {
+            storeReferencePrefill(layer, keys, values, kvDim, promptLength, kept);
+            tokensSeen = Math.max(tokensSeen, promptLength);
+            peakBytes = Math.max(peakBytes, bytesHeld());
+            return;
+        }
         for (int s = 0; s < layout.storedHeads(); s++) {
             int headOff = layout.kvHeadOf(s) * layout.headDim();
             HeadStore store = stores[layer][s];
@@ -67,6 +81,32 @@ public final class KvCache {
         }
         tokensSeen = Math.max(tokensSeen, promptLength);
         peakBytes = Math.max(peakBytes, bytesHeld());
+    }
+
+    private void storeReferencePrefill(int layer, float[] keys, float[] values, int kvDim, int promptLength, int[][] kept) {
+        int dim = layout.headDim();
+        int heads = layout.storedHeads();
+        float[][] k = new float[heads][];
+        float[][] v = new float[heads][];
+        for (int s = 0; s < heads; s++) {
+            int headOff = layout.kvHeadOf(s) * dim;
+            k[s] = new float[kept[s].length * dim];
+            v[s] = new float[kept[s].length * dim];
+            for (int i = 0; i < kept[s].length; i++) {
+                int p = kept[s][i];
+                if (p < 0 || p >= promptLength) {
+                    throw new IllegalStateException("policy kept position " + p + " outside the prompt of " + promptLength);
+                }
+                // The reference computes in fp16: its cache holds half-precision K/V before quantizing.
+                for (int d = 0; d < dim; d++) {
+                    k[s][i * dim + d] = Float.float16ToFloat(Float.floatToFloat16(keys[p * kvDim + headOff + d]));
+                    v[s][i * dim + d] = Float.float16ToFloat(Float.floatToFloat16(values[p * kvDim + headOff + d]));
+                }
+            }
+        }
+        HeadStore[] made = ReferenceLayerQuantizer.quantize(layer, k, v, kept, dim, storage.bitsOf(layer),
+                storage.group(), capacityHint);
+        System.arraycopy(made, 0, stores[layer], 0, heads);
     }
 
     /** Appends one decoded token's K/V ([kvHeads][headDim], K after RoPE) to a layer. */
@@ -117,11 +157,11 @@ public final class KvCache {
     }
 
     /**
-     * Bytes an uncompressed cache of the same precision would hold for the tokens seen, stored per
+     * Bytes an uncompressed cache (float32 for 32-bit storage, half otherwise) would hold for the tokens seen, stored per
      * KV head (the model's native layout).
      */
     public long fullKvEquivalentBytes() {
-        return 2L * tokensSeen * layout.layers() * layout.kvHeads() * layout.headDim() * precision.bytes();
+        return 2L * tokensSeen * layout.layers() * layout.kvHeads() * layout.headDim() * storage.referenceElementBytes();
     }
 
     /** Largest number of bytes held at any point, counting a layer's uncompressed K/V during prefill. */

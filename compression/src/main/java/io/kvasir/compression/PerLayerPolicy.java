@@ -1,0 +1,30 @@
+package io.kvasir.compression;
+
+/** One policy per layer (LayerQuant's per-layer token budgets, spec 3.6). */
+final class PerLayerPolicy implements CompressionPolicy {
+    private final CompressionPolicy[] perLayer;
+
+    PerLayerPolicy(CompressionPolicy[] perLayer) {
+        this.perLayer = perLayer.clone();
+    }
+
+    @Override
+    public String name() {
+        return perLayer[0].name();
+    }
+
+    @Override
+    public int[][] select(LayerPrefill prefill) {
+        return perLayer[prefill.layer()].select(prefill);
+    }
+
+    @Override
+    public boolean needsAttentionMass() {
+        for (CompressionPolicy p : perLayer) {
+            if (p.needsAttentionMass()) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
