@@ -1,6 +1,7 @@
 package io.kvasir.bench;
 
 import io.kvasir.compression.CompressionConfig;
+import io.kvasir.compression.KvStorage;
 import io.kvasir.model.GenerationRequest;
 import io.kvasir.model.GenerationResult;
 import io.kvasir.model.Generator;
@@ -17,7 +18,13 @@ import java.util.function.IntConsumer;
  */
 public final class SpeedBenchmark {
     /** Settings of one benchmark. */
-    public record Settings(int promptTokens, int newTokens, int repetitions, long seed, CompressionConfig compression) {
+    public record Settings(int promptTokens, int newTokens, int repetitions, long seed, CompressionConfig compression,
+                           KvStorage kvStorage) {
+        /** Float32 cache. */
+        public Settings(int promptTokens, int newTokens, int repetitions, long seed, CompressionConfig compression) {
+            this(promptTokens, newTokens, repetitions, seed, compression, KvStorage.F32);
+        }
+
         public Settings {
             if (promptTokens < 1) {
                 throw new IllegalArgumentException("--prompt-tokens must be >= 1, got " + promptTokens);
@@ -52,7 +59,7 @@ public final class SpeedBenchmark {
             // Forced ids keep every repetition the same length whatever the model would pick.
             int[] forced = random.ints(s.newTokens(), 0, vocab).toArray();
             GenerationRequest request = GenerationRequest.greedy(prompt, s.newTokens())
-                    .withCompression(s.compression()).withForcedIds(forced);
+                    .withCompression(s.compression()).withKvStorage(s.kvStorage()).withForcedIds(forced);
             GenerationResult r = new Generator(model).generate(request, piece -> {});
             if (rep > 0) { // repetition 0 warms up the JIT
                 prefill.add(r.timings().prefillTokensPerSecond());

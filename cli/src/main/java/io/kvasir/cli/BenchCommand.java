@@ -38,6 +38,9 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     CompressionOptions compression;
 
+    @Mixin
+    KvStorageOptions kvStorage;
+
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
@@ -49,9 +52,19 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var settings = new SpeedBenchmark.Settings(promptTokens, newTokens, reps, seed, compression.config());
+        var config = compression.config();
+        var storage = kvStorage.storage();
         PrintWriter err = spec.commandLine().getErr();
         try (Model m = model.load()) {
+            if (kvStorage.hasByteBudget()) {
+                var c = m.config();
+                var plan = kvStorage.plan(config.layoutFor(c.numLayers(), c.numKvHeads(), c.numHeads(), c.headDim()),
+                        config, promptTokens, newTokens);
+                config = plan.compression();
+                storage = plan.storage();
+                err.println("kvasir bench: --kv-budget: " + plan.reason());
+            }
+            var settings = new SpeedBenchmark.Settings(promptTokens, newTokens, reps, seed, config, storage);
             SpeedBenchmark.Result r = SpeedBenchmark.run(m, settings, rep -> {
                 err.printf("\r%s run %d/%d done", rep == 0 ? "warm-up" : "measured", rep, reps);
                 err.flush();
@@ -67,6 +80,7 @@ final class BenchCommand implements Callable<Integer> {
                 o.put("prefill_tok_s_median", r.prefillTokPerSecMedian());
                 o.put("decode_tok_s_median", r.decodeTokPerSecMedian());
                 o.put("method", settings.compression().method().cliName());
+                o.put("kv_storage", storage.describe());
                 o.put("selection_share_of_prefill_median", r.selectionShareMedian());
                 ArrayNode p = o.putArray("prefill_tok_s");
                 for (double v : r.prefillTokPerSec()) {
@@ -86,6 +100,7 @@ final class BenchCommand implements Callable<Integer> {
                 out.printf("decode   %.2f tok/s (median)%n", r.decodeTokPerSecMedian());
                 out.printf("method   %s: scoring and selection took %.2f%% of prefill (median)%n",
                         settings.compression().method().cliName(), 100 * r.selectionShareMedian());
+                out.printf("storage  %s%n", storage.describe());
                 out.printf("KV cache %s after the run (%s uncompressed)%n", Units.bytes(r.kvBytes()), Units.bytes(r.fullKvBytes()));
             }
         }

@@ -3,7 +3,8 @@ package io.kvasir.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvasir.compression.CompressionConfig;
-import io.kvasir.compression.KvPrecision;
+import io.kvasir.compression.ByteBudgetPlan;
+import io.kvasir.compression.KvStorage;
 import io.kvasir.model.GenerationRequest;
 import io.kvasir.model.GenerationResult;
 import io.kvasir.model.Generator;
@@ -92,9 +93,8 @@ final class GenerateCommand implements Callable<Integer> {
             description = "Stop when the output contains TEXT (repeatable); the stop text is not printed.")
     List<String> stops = new ArrayList<>();
 
-    @Option(names = "--kv-bits", paramLabel = "BITS", defaultValue = "32",
-            description = "Storage of cached keys and values: 32 (float32) or 16 (IEEE half) (default: ${DEFAULT-VALUE}).")
-    int kvBits;
+    @Mixin
+    KvStorageOptions kvStorage;
 
     @Mixin
     CompressionOptions compression;
@@ -114,7 +114,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        KvPrecision precision = parseKvBits();
+        KvStorage storage = kvStorage.storage();
         CompressionConfig config = compression.config();
         SamplingSettings sampling = new SamplingSettings(temperature, topK, topP, seed);
         if (maxNewTokens < 0) {
@@ -129,8 +129,16 @@ final class GenerateCommand implements Callable<Integer> {
                 spec.commandLine().getErr().printf("kvasir generate: note: %d prompt + %d new tokens exceed the model's"
                         + " max_position_embeddings of %d%n", ids.length, maxNewTokens, m.config().maxPositionEmbeddings());
             }
-            var request = new GenerationRequest(ids, maxNewTokens, sampling, stops, config, precision, null, null);
             var c = m.config();
+            ByteBudgetPlan plan = null;
+            if (kvStorage.hasByteBudget()) {
+                plan = kvStorage.plan(config.layoutFor(c.numLayers(), c.numKvHeads(), c.numHeads(), c.headDim()),
+                        config, ids.length, maxNewTokens);
+                config = plan.compression();
+                storage = plan.storage();
+                spec.commandLine().getErr().println("kvasir generate: --kv-budget: " + plan.reason());
+            }
+            var request = new GenerationRequest(ids, maxNewTokens, sampling, stops, config, storage, null, null);
             for (String warning : config.warnings(config.layoutFor(c.numLayers(), c.numKvHeads(), c.numHeads(), c.headDim()))) {
                 spec.commandLine().getErr().println("kvasir generate: warning: " + warning);
             }
@@ -144,7 +152,11 @@ final class GenerateCommand implements Callable<Integer> {
                 KvReport.writeKeptMap(keptMap, m, config, r);
             }
             if (json) {
-                out.println(Json.write(toJson(r, config)));
+                ObjectNode o = toJson(r, config);
+                if (plan != null) {
+                    ((ObjectNode) o.get("kv")).set("budget_plan", KvReport.plan(plan));
+                }
+                out.println(Json.write(o));
             } else {
                 out.println();
                 var t = r.timings();
@@ -155,14 +167,6 @@ final class GenerateCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    private KvPrecision parseKvBits() {
-        try {
-            return KvPrecision.ofBits(kvBits);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--kv-bits must be 32 or 16, got " + kvBits);
-        }
     }
 
     private int[] encodePrompt(Model m, String text) {

@@ -2,24 +2,35 @@ package io.kvasir.model;
 
 import io.kvasir.compression.CompressionConfig;
 import io.kvasir.compression.KvPrecision;
+import io.kvasir.compression.KvStorage;
 import java.util.List;
 
 /**
  * One generation: the prompt's token ids and how to continue it.
  *
  * @param compression  how the prompt's KV cache is compressed (method, budget, GQA mode...)
+ * @param kvStorage    how cached keys and values are stored (float32, half, quantized; per layer)
  * @param datasetName  LongBench dataset name when known (WindowKV's task classifier uses it), or null
  * @param forcedIds    when not null, the tokens to feed instead of sampling (teacher forcing, for
  *                     comparing log-probabilities with a reference); generation stops after them
  */
 public record GenerationRequest(int[] promptIds, int maxNewTokens, SamplingSettings sampling,
-                                List<String> stopStrings, CompressionConfig compression, KvPrecision kvPrecision,
+                                List<String> stopStrings, CompressionConfig compression, KvStorage kvStorage,
                                 String datasetName, int[] forcedIds) {
     public GenerationRequest {
         if (maxNewTokens < 0) {
             throw new IllegalArgumentException("--max-new-tokens must be >= 0, got " + maxNewTokens);
         }
         stopStrings = List.copyOf(stopStrings);
+        if (kvStorage == null) {
+            throw new IllegalArgumentException("KV storage must be set");
+        }
+    }
+
+    /** A request with unquantized float32 or half storage. */
+    public GenerationRequest(int[] promptIds, int maxNewTokens, SamplingSettings sampling, List<String> stopStrings,
+                             CompressionConfig compression, KvPrecision kvPrecision, String datasetName, int[] forcedIds) {
+        this(promptIds, maxNewTokens, sampling, stopStrings, compression, KvStorage.of(kvPrecision), datasetName, forcedIds);
     }
 
     /** Greedy, uncompressed float32 cache, no stop strings. */
@@ -29,14 +40,18 @@ public record GenerationRequest(int[] promptIds, int maxNewTokens, SamplingSetti
     }
 
     public GenerationRequest withForcedIds(int[] ids) {
-        return new GenerationRequest(promptIds, ids.length, sampling, stopStrings, compression, kvPrecision, datasetName, ids);
+        return new GenerationRequest(promptIds, ids.length, sampling, stopStrings, compression, kvStorage, datasetName, ids);
     }
 
     public GenerationRequest withCompression(CompressionConfig config) {
-        return new GenerationRequest(promptIds, maxNewTokens, sampling, stopStrings, config, kvPrecision, datasetName, forcedIds);
+        return new GenerationRequest(promptIds, maxNewTokens, sampling, stopStrings, config, kvStorage, datasetName, forcedIds);
     }
 
     public GenerationRequest withKvPrecision(KvPrecision precision) {
-        return new GenerationRequest(promptIds, maxNewTokens, sampling, stopStrings, compression, precision, datasetName, forcedIds);
+        return withKvStorage(KvStorage.of(precision));
+    }
+
+    public GenerationRequest withKvStorage(KvStorage storage) {
+        return new GenerationRequest(promptIds, maxNewTokens, sampling, stopStrings, compression, storage, datasetName, forcedIds);
     }
 }

@@ -29,9 +29,9 @@ public final class Generator {
         ModelConfig c = model.config();
         int[] prompt = req.promptIds();
         KvLayout layout = req.compression().layoutFor(c.numLayers(), c.numKvHeads(), c.numHeads(), c.headDim());
-        TimedPolicy policy = new TimedPolicy(req.compression().create(layout, model.tokenizer().decode(prompt, true),
-                Optional.ofNullable(req.datasetName())));
-        KvCache cache = new KvCache(layout, req.kvPrecision(), prompt.length + req.maxNewTokens());
+        KvCache cache = new KvCache(layout, req.kvStorage(), prompt.length + req.maxNewTokens());
+        TimedPolicy policy = new TimedPolicy(req.compression().create(layout, req.kvStorage(),
+                model.tokenizer().decode(prompt, true), Optional.ofNullable(req.datasetName())));
         Set<Integer> eos = new HashSet<>(c.eosTokenIds());
         Sampler sampler = new Sampler(req.sampling());
         StreamingDecoder decoder = model.tokenizer().streamingDecoder();

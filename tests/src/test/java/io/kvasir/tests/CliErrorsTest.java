@@ -113,7 +113,11 @@ class CliErrorsTest {
         Path m = Fixtures.model(MODEL);
         assertOneLine(generate(m, "--temperature", "-1"), "--temperature");
         assertOneLine(generate(m, "--top-p", "0"), "--top-p");
-        assertOneLine(generate(m, "--kv-bits", "8"), "--kv-bits");
+        assertOneLine(generate(m, "--kv-bits", "3"), "--kv-bits");
+        assertOneLine(generate(m, "--kv-bits", "2", "--quant-group", "5"), "--quant-group");
+        assertOneLine(generate(m, "--kv-bits", "4", "--quant", "zip"), "--quant");
+        assertOneLine(generate(m, "--method", "snapkv", "--budget", "16", "--kv-budget", "100B"), "--kv-budget");
+        assertOneLine(generate(m, "--kv-budget", "12 parsecs"), "--kv-budget");
         assertOneLine(generate(m, "--max-new-tokens", "many"), "--max-new-tokens");
         assertOneLine(generate(m, "--frobnicate"), "--frobnicate");
         assertOneLine(Cli.run("generate", "--prompt", "x"), "--model");

@@ -1,0 +1,161 @@
+package io.kvasir.bench.needle;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvasir.compression.CompressionConfig;
+import io.kvasir.compression.KvPrecision;
+import io.kvasir.model.GenerationRequest;
+import io.kvasir.model.GenerationResult;
+import io.kvasir.model.Generator;
+import io.kvasir.model.Model;
+import io.kvasir.model.SamplingSettings;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Needle-in-a-haystack (spec 4): one greedy generation per (context length, depth) cell, appended to
+ * {@code cells.jsonl} (cells already there are skipped: resumable), then {@code summary.json} and
+ * {@code heatmap.png}.
+ */
+public record NeedleRunner(Model model, NeedleGrid grid, Path haystackDir, Path outDir, CompressionConfig compression,
+                           ObjectNode metadata, int maxNewTokens) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ssZ");
+    /** Tokens kept free of haystack for the template and answer (spec 4.2 step 2). */
+    static final int RESERVE = 200;
+
+    public ObjectNode run(PrintWriter progress) {
+        try {
+            Files.createDirectories(outDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + outDir + ": " + e.getMessage(), e);
+        }
+        Path cellsFile = outDir.resolve("cells.jsonl");
+        Map<String, JsonNode> done = readDone(cellsFile);
+        Haystack haystack = Haystack.load(model.tokenizer(), haystackDir, grid.maxLength());
+        Generator generator = new Generator(model);
+        int total = grid.lengths().size() * grid.depths().size(), index = 0;
+        for (int length : grid.lengths()) {
+            for (int depth : grid.depths()) {
+                index++;
+                if (done.containsKey(key(length, depth))) continue;
+                long t0 = System.nanoTime();
+                String context = haystack.context(length, depth, NeedleScores.NEEDLE, RESERVE);
+                String prompt = "<|im_start|> This is a very long story book: <book> " + context
+                        + " </book>.\n Based on the content of the book, Question: " + NeedleScores.QUESTION + "\nAnswer:";
+                int[] ids = model.tokenizer().encode(prompt, true);
+                GenerationRequest req = new GenerationRequest(ids, maxNewTokens, SamplingSettings.GREEDY, List.of("\n"),
+                        compression, KvPrecision.F32, null, null);
+                GenerationResult result = generator.generate(req, piece -> { });
+                String response = result.text().strip();
+                ObjectNode cell = JSON.createObjectNode();
+                cell.put("context_length", length);
+                cell.put("depth_percent", (double) depth);
+                cell.put("version", 1);
+                cell.put("needle", NeedleScores.NEEDLE);
+                cell.put("model_response", response);
+                cell.put("score", NeedleScores.rouge1x10(response));
+                cell.put("score_heatmap", NeedleScores.heatmap(response));
+                cell.put("prompt_tokens", ids.length);
+                cell.put("kv_bytes", result.cache().bytesHeld());
+                cell.put("prefill_ms", result.timings().prefillMs());
+                cell.put("decode_ms", result.timings().decodeMs());
+                cell.put("test_duration_seconds", (System.nanoTime() - t0) / 1e9);
+                cell.put("test_timestamp_utc", ZonedDateTime.now(ZoneOffset.UTC).format(STAMP));
+                append(cellsFile, cell);
+                done.put(key(length, depth), cell);
+                progress.printf("needle %d/%d  length %d tokens  depth %d%%  score %.3f  %.1f s%n", index, total, length,
+                        depth, cell.get("score_heatmap").asDouble(), cell.get("test_duration_seconds").asDouble());
+            }
+        }
+        return summarize(done);
+    }
+
+    private ObjectNode summarize(Map<String, JsonNode> done) {
+        double[][] table = new double[grid.depths().size()][grid.lengths().size()];
+        double sum = 0;
+        int n = 0;
+        for (int r = 0; r < grid.depths().size(); r++) {
+            for (int c = 0; c < grid.lengths().size(); c++) {
+                JsonNode cell = done.get(key(grid.lengths().get(c), grid.depths().get(r)));
+                table[r][c] = cell == null ? Double.NaN : cell.get("score_heatmap").asDouble();
+                if (cell != null) {
+                    sum += table[r][c];
+                    n++;
+                }
+            }
+        }
+        ObjectNode s = metadata.deepCopy();
+        s.put("benchmark", "needle");
+        s.put("haystack", haystackDir == null ? "built-in" : haystackDir.toAbsolutePath().normalize().toString());
+        s.put("max_new_tokens", maxNewTokens);
+        s.put("overall_score", n == 0 ? Double.NaN : sum / n);
+        s.put("cells", n);
+        grid.lengths().forEach(s.putArray("context_lengths")::add);
+        grid.depths().forEach(s.putArray("depth_percents")::add);
+        var rows = s.putArray("scores_by_depth");
+        for (double[] row : table) {
+            var a = rows.addArray();
+            for (double v : row) if (Double.isNaN(v)) a.addNull(); else a.add(v);
+        }
+        try {
+            Files.writeString(outDir.resolve("summary.json"),
+                    JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(s) + "\n");
+            HeatmapImage.write(table, grid.lengths(), grid.depths(), outDir.resolve("heatmap.png"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write to " + outDir + ": " + e.getMessage(), e);
+        }
+        return s;
+    }
+
+    private static String key(int length, int depth) {
+        return length + "/" + depth;
+    }
+
+    private static Map<String, JsonNode> readDone(Path file) {
+        Map<String, JsonNode> done = new HashMap<>();
+        if (!Files.exists(file)) return done;
+        List<String> keep = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (line.isBlank()) continue;
+                try {
+                    JsonNode n = JSON.readTree(line);
+                    done.put(key(n.get("context_length").asInt(), (int) n.get("depth_percent").asDouble()), n);
+                    keep.add(line);
+                } catch (IOException | NullPointerException torn) {
+                    // an interrupted write: dropped and redone
+                }
+            }
+            Files.write(file, keep, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return done;
+    }
+
+    private static void append(Path out, ObjectNode line) {
+        try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND)) {
+            w.write(JSON.writeValueAsString(line));
+            w.write('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.kvasir.bench.needle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.awt.Color;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Spec 4.1 grid, 4.6 heatmap metric and colormap, 7.8 heatmap test vectors. */
+class NeedleScoresTest {
+    @Test
+    void referenceGrid() {
+        NeedleGrid g = NeedleGrid.of(1000, 8000, 100, 10);
+        assertEquals(71, g.lengths().size());
+        assertEquals(8000, g.maxLength());
+        assertEquals(List.of(0, 11, 22, 33, 44, 56, 67, 78, 89, 100), g.depths());
+        assertEquals(List.of(1000, 1300), NeedleGrid.of(1000, 1500, 300, 2).lengths());
+    }
+
+    @Test
+    void heatmapScoreVectorsOfSpec78() {
+        assertEquals(1.0, NeedleScores.heatmap("eat a sandwich and sit in Dolores Park on a sunny day."), 1e-12);
+        assertEquals(1.0, NeedleScores.heatmap(NeedleScores.NEEDLE.strip()), 1e-12);
+        assertEquals(0.0, NeedleScores.heatmap("Go to the Golden Gate Bridge."), 1e-12);
+        assertEquals(3.0 / 11, NeedleScores.heatmap("eating sandwiches in Dolores Park"), 1e-12);
+    }
+
+    @Test
+    void colormapEnds() {
+        assertEquals(new Color(0xF0496E), HeatmapImage.color(0));
+        assertEquals(new Color(0xEBB839), HeatmapImage.color(0.5));
+        assertEquals(new Color(0x0CD79F), HeatmapImage.color(1));
+    }
+}

@@ -1,0 +1,59 @@
+package io.kvasir.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvasir.bench.longbench.LongBenchPredictions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** `kvasir longbench-score`: LongBench eval.py over a folder of prediction files. */
+@Command(name = "longbench-score", mixinStandardHelpOptions = true,
+        description = {"Score LongBench predictions exactly as the official eval.py / metrics.py: one"
+                + " <dataset>.jsonl per dataset (lines with pred, answers, all_classes, length), scores x100 rounded"
+                + " to 2 decimals, written to <pred>/result.json.",
+            "Chinese metrics (multifieldqa_zh, dureader, vcsum) need jieba segmentation and are listed as unscored.",
+            "Example: kvasir longbench-score --pred results/llama3-snapkv-2048"})
+final class LongBenchScoreCommand implements Callable<Integer> {
+    @Option(names = "--pred", required = true, paramLabel = "DIR", description = "Folder of <dataset>.jsonl prediction files.")
+    Path pred;
+
+    @Option(names = {"-e", "--longbench-e"},
+            description = "LongBench-E: score per length bucket (0-4k, 4-8k, 8k+ of the length field).")
+    boolean lengthBuckets;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Where to write the scores (default: <pred>/result.json).")
+    Path out;
+
+    @Mixin
+    DebugOption debug;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isDirectory(pred)) throw new IllegalArgumentException(pred + ": not a folder");
+        ObjectNode scores = LongBenchPredictions.score(pred, lengthBuckets);
+        ObjectNode result = Json.object();
+        scores.properties().forEach(e -> result.set(e.getKey(), e.getValue()));
+        ObjectNode meta = result.putObject("_meta");
+        meta.put("scorer", "kvasir " + Version.get() + " longbench-score (LongBench eval.py/metrics.py semantics)");
+        meta.put("pred_dir", pred.toAbsolutePath().normalize().toString());
+        meta.put("longbench_e", lengthBuckets);
+        Path run = pred.resolve("run.json");
+        if (Files.isRegularFile(run)) meta.set("run", Json.MAPPER.readTree(run.toFile()));
+        Path target = out != null ? out : pred.resolve("result.json");
+        Files.writeString(target, Json.write(result) + "\n");
+        var w = spec.commandLine().getOut();
+        scores.properties().forEach(e -> {
+            if (!e.getKey().startsWith("_")) w.printf("%-22s %s%n", e.getKey(), e.getValue());
+        });
+        if (scores.has("_unscored")) scores.get("_unscored").forEach(n -> w.println("unscored: " + n.asText()));
+        w.println("wrote " + target);
+        return 0;
+    }
+}

@@ -1,0 +1,106 @@
+package io.kvasir.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvasir.bench.RunMetadata;
+import io.kvasir.bench.longbench.PromptTruncation;
+import io.kvasir.bench.ruler.RulerGenerator;
+import io.kvasir.bench.ruler.RulerRunner;
+import io.kvasir.compression.CompressionConfig;
+import io.kvasir.model.Model;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** `kvasir ruler`: pre-generated RULER tasks scored with string_match_all. */
+@Command(name = "ruler", mixinStandardHelpOptions = true,
+        description = {"Run pre-generated RULER tasks (<data>/<task>.jsonl lines: index, input, outputs, length): the input"
+                + " as is with BOS, greedy, 64 new tokens; write <out>/<task>.jsonl (resumable) and <out>/result.json"
+                + " with string_match_all scores x100.",
+            "Example: kvasir ruler --model DIR --data RULER/4096 --tasks niah_single_1,vt --out ruler/snapkv --method snapkv"})
+final class RulerCommand implements Callable<Integer> {
+    static final List<String> TASKS = List.of("niah_single_1", "niah_single_2", "niah_single_3", "niah_multikey_1",
+            "niah_multikey_2", "niah_multikey_3", "niah_multivalue", "niah_multiquery", "vt", "cwe", "fwe");
+
+    @Mixin
+    ModelOption model;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Folder with <task>.jsonl files.")
+    Path data;
+
+    @Option(names = "--tasks", paramLabel = "A,B", split = ",", description = "Tasks to run (default: the 11 of the reference).")
+    List<String> tasks;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for predictions and result.json.")
+    Path out;
+
+    @Option(names = "--max-input-tokens", paramLabel = "TOKENS",
+            description = "Middle-truncation limit (default: from the model path as LongBench; else 1000000, no truncation).")
+    Integer maxInputTokens;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
+            description = "Run only the first N examples of each task (0: all) (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--generate-length", paramLabel = "TOKENS",
+            description = "First write RULER-style <task>.jsonl files of this many tokens (answer included) into --data,"
+                    + " with RULER's templates (niah_* and vt only; not identical to RULER's pre-generated data).")
+    Integer generateLength;
+
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "20",
+            description = "Examples per generated task (default: ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "42",
+            description = "Seed of the generator (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Mixin
+    CompressionOptions compression;
+
+    @Mixin
+    DebugOption debug;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        CompressionConfig config = compression.config();
+        int limitTokens = maxInputTokens != null ? maxInputTokens
+                : PromptTruncation.referenceLimit(model.dir.toString()).orElse(1_000_000);
+        List<String> names = tasks == null || tasks.isEmpty() ? TASKS : tasks;
+        try (Model m = model.load()) {
+            if (generateLength != null) generate(m, names);
+            ObjectNode meta = RunMetadata.of(model.dir, config, Version.get(), seed);
+            ObjectNode result = new RulerRunner(m, data, out, limitTokens, config, meta, limit)
+                    .runAll(names, spec.commandLine().getErr());
+            var w = spec.commandLine().getOut();
+            for (String t : names) w.printf("%-18s %6.2f%n", t, result.get(t).asDouble());
+            w.println("wrote " + out.resolve("result.json"));
+        }
+        return 0;
+    }
+
+    private void generate(Model m, List<String> names) throws java.io.IOException {
+        for (String t : names) {
+            if (!t.equals("vt") && RulerGenerator.niah(t) == null) {
+                throw new IllegalArgumentException("kvasir cannot generate RULER task '" + t + "' (niah_* and vt only)");
+            }
+        }
+        java.nio.file.Files.createDirectories(data);
+        RulerGenerator g = new RulerGenerator(m.tokenizer(), seed, io.kvasir.bench.needle.Haystack.builtIn());
+        for (String t : names) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < samples; i++) {
+                sb.append(Json.MAPPER.copy().disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                        .writeValueAsString(g.example(t, i, generateLength, RulerRunner.MAX_NEW_TOKENS))).append('\n');
+            }
+            java.nio.file.Files.writeString(data.resolve(t + ".jsonl"), sb.toString());
+            spec.commandLine().getErr().printf("generated %d %s examples of %d tokens in %s%n", samples, t, generateLength, data);
+        }
+    }
+}
