@@ -1,0 +1,321 @@
+#!/usr/bin/env python3
+"""Trains kvasir's bundled demo model: a small Llama (GQA, RoPE, SwiGLU) that retrieves RULER-style
+magic numbers from long filler text, and writes a Hugging Face model folder.
+
+    train_demo_model.py OUT_DIR [--minutes 75] [--seed 1234]
+    train_demo_model.py OUT_DIR --eval-only [--samples 64]
+
+Needs torch, transformers, tokenizers (the local wheels); never needed to build or test kvasir.
+
+Recipe (see models/kvasir-demo-retrieval/README.md for the run that produced the committed model):
+- Data is generated on the fly from tools/demo_task.py: filler sentences from a grammar, N facts
+  "The special magic number for KEY is NNNNNN." at random sentence boundaries (one queried, the
+  others distractors), RULER's niah instruction and question, the answer after the answer prefix,
+  all inside the chat template. Longer samples go on with follow-up turns that ask again (keys drawn
+  with replacement, so no answer can be found by elimination): more answer signal per token of
+  filler. Only the first turn, the format `kvasir demo` asks, counts for the curriculum.
+- A byte-level BPE tokenizer (Qwen2's pre-tokenizer: digits split one by one) is trained first on
+  generated text.
+- Loss: cross-entropy, weight 1 on the answer tokens, 0.05 on all others.
+- Curriculum over (length, facts): a stage is left when the teacher-forced exact match of the
+  answer (all digits right: identical to greedy exact match) over the last 20 stage batches is
+  >= 0.9; 30% of batches replay a random earlier stage so that short contexts are not forgotten.
+- Checkpoints go to OUT_DIR every 5 minutes and at the end (or on Ctrl-C), so the folder is always
+  a loadable model.
+"""
+
+import argparse
+import json
+import math
+import os
+import random
+import signal
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "2")
+
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers, processors, trainers  # noqa: E402
+from transformers import LlamaConfig, LlamaForCausalLM  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import demo_task as task  # noqa: E402
+
+# Qwen2's pre-tokenizer split (words with one leading non-letter, single digits, punctuation runs),
+# except that a space joins the digit after it: " 487926" is " 4" 8 7 9 2 6, so the first digit of
+# an answer directly follows "is" and retrieval needs one hop less.
+SPLIT = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+| ?\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*"
+         r"|\s*[\r\n]+|\s+(?!\S)|\s+")
+SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+# (tokens, facts, follow-up questions)
+STAGES = [(256, 4, 3), (384, 4, 3), (512, 4, 3), (768, 5, 3), (1024, 5, 4), (1536, 6, 4), (2048, 6, 5)]
+TOKENS_PER_BATCH = 8192
+ANSWER_WEIGHT, OTHER_WEIGHT = 1.0, 0.05
+REPLAY = 0.3
+ADVANCE_EM, ADVANCE_WINDOW = 0.9, 20
+
+
+def model_config(vocab, eos, seed_args):
+    return LlamaConfig(
+        vocab_size=vocab, hidden_size=seed_args.hidden, intermediate_size=seed_args.hidden * 2,
+        num_hidden_layers=seed_args.layers, num_attention_heads=seed_args.hidden // 32, num_key_value_heads=2,
+        head_dim=32, hidden_act="silu", max_position_embeddings=4096, rms_norm_eps=1e-5,
+        rope_theta=100000.0, tie_word_embeddings=True, attention_bias=False, mlp_bias=False,
+        bos_token_id=None, eos_token_id=eos, pad_token_id=eos)
+
+
+def train_tokenizer(rng, vocab_size):
+    corpus = []
+    for _ in range(6000):
+        context = " ".join(task.sentence(rng) for _ in range(4))
+        key = rng.choice(task.KEYS)
+        corpus.append(task.chat_prompt(context + " " + task.FACT.format(key=key, value=task.value(rng)), key)
+                      + " " + task.value(rng) + ".<|im_end|>\n")
+    # Every key often enough to become one token, so that a key is matched as one symbol.
+    corpus.extend(" " + " ".join(rng.sample(task.KEYS, len(task.KEYS))) for _ in range(300))
+    tok = Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.Sequence([
+        pre_tokenizers.Split(Regex(SPLIT), behavior="isolated"),
+        pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)])
+    tok.decoder = decoders.ByteLevel()
+    tok.post_processor = processors.ByteLevel(trim_offsets=False)
+    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=SPECIALS, show_progress=False,
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    tok.train_from_iterator(corpus, trainer)
+    return tok
+
+
+class Samples:
+    """Builds token-id samples of a target length with the queried fact at a chosen depth."""
+
+    def __init__(self, tok):
+        self.tok = tok
+        self.im_end = tok.token_to_id("<|im_end|>")
+
+    def encode(self, text):
+        return self.tok.encode(text, add_special_tokens=False).ids
+
+    def turn(self, key, value):
+        """A follow-up question and its answer; returns (ids, answer start, answer length)."""
+        q = self.encode("\n<|im_start|>user\n" + task.QUESTION.format(key=key) + "<|im_end|>\n<|im_start|>assistant\n"
+                        + task.ANSWER_PREFIX.format(key=key))
+        a = self.encode(" " + value + ".") + [self.im_end]
+        return q + a, len(q), len(a)
+
+    def make(self, rng, length, n_facts, depth=None, follow_ups=0):
+        """One sample of at most `length` tokens: (ids, [(answer start, answer length)...], context, key,
+        value); the first answer is the one `kvasir demo` asks for."""
+        keys = rng.sample(task.KEYS, n_facts)
+        values = [task.value(rng) for _ in keys]
+        facts = [task.FACT.format(key=k, value=v) for k, v in zip(keys, values)]
+        asks = [rng.randrange(n_facts) for _ in range(follow_ups)]
+        turns = [self.turn(keys[i], values[i]) for i in asks]
+        fixed = (len(self.encode(task.chat_prompt(" ".join(facts), keys[0]))) + task.VALUE_DIGITS + 2
+                 + sum(len(t[0]) for t in turns))
+        budget = length - fixed - 6  # the first sentence loses its leading space: a token or two more
+        sentences, used = [], 0
+        while True:
+            s = task.sentence(rng)
+            n = len(self.encode(" " + s))
+            if used + n > budget:
+                break
+            sentences.append(s)
+            used += n
+        slots = [rng.randrange(len(sentences) + 1) for _ in facts[1:]]
+        target_slot = rng.randrange(len(sentences) + 1) if depth is None else round(depth / 100 * len(sentences))
+        pieces = []
+        for i in range(len(sentences) + 1):
+            if i == target_slot:
+                pieces.append(facts[0])
+            pieces.extend(f for f, s in zip(facts[1:], slots) if s == i)
+            if i < len(sentences):
+                pieces.append(sentences[i])
+        context = " ".join(pieces)
+        ids = self.encode(task.chat_prompt(context, keys[0]))
+        answer = self.encode(" " + values[0] + ".") + [self.im_end]
+        spans = [(len(ids), len(answer))]
+        ids = ids + answer
+        for t, start, n in turns:
+            spans.append((len(ids) + start, n))
+            ids = ids + t
+        return ids, spans, context, keys[0], values[0]
+
+    def batch(self, rng, length, n_facts, follow_ups, size):
+        rows, weights, answers = [], [], []
+        for _ in range(size):
+            ids, spans, *_ = self.make(rng, length, n_facts, follow_ups=follow_ups)
+            assert len(ids) <= length, (len(ids), length)
+            w = [OTHER_WEIGHT] * (len(ids) - 1)
+            for start, n in spans:
+                for p in range(start - 1, start - 1 + n):
+                    w[p] = ANSWER_WEIGHT
+            pad = length - len(ids)
+            rows.append(ids + [self.im_end] * pad)
+            weights.append(w + [0.0] * (pad + 1))
+            first = spans[0][0]
+            answers.append((first, first + task.VALUE_DIGITS))  # " 4" 8 7 9 2 6
+        return torch.tensor(rows), torch.tensor(weights), answers
+
+
+def step_loss(model, ids, weights, answers):
+    logits = model(input_ids=ids).logits[:, :-1].float()
+    targets = ids[:, 1:]
+    ce = F.cross_entropy(logits.reshape(-1, logits.size(-1)), targets.reshape(-1), reduction="none").view_as(targets)
+    loss = (ce * weights[:, :-1]).sum() / weights[:, :-1].sum()
+    with torch.no_grad():
+        pred = logits.argmax(-1)
+        exact = [bool((pred[b, a - 1:e - 1] == targets[b, a - 1:e - 1]).all()) for b, (a, e) in enumerate(answers)]
+        answer_ce = float(sum(ce[b, a - 1:e - 1].mean() for b, (a, e) in enumerate(answers)) / len(answers))
+    return loss, sum(exact) / len(exact), answer_ce
+
+
+def save(model, tok, out, log):
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = out / ".saving"
+    tmp.mkdir(exist_ok=True)
+    model.save_pretrained(tmp, safe_serialization=True)
+    tok.save(str(tmp / "tokenizer.json"))
+    (tmp / "tokenizer_config.json").write_text(json.dumps({
+        "tokenizer_class": "PreTrainedTokenizerFast", "model_max_length": 4096, "bos_token": None,
+        "eos_token": "<|im_end|>", "pad_token": "<|endoftext|>", "unk_token": None,
+        "chat_template": task.CHAT_TEMPLATE, "clean_up_tokenization_spaces": False}, indent=2) + "\n")
+    (tmp / "training_log.json").write_text(json.dumps(log, indent=2) + "\n")
+    for f in tmp.iterdir():
+        f.replace(out / f.name)
+    tmp.rmdir()
+
+
+def write_task_files(out, rng):
+    (out / "demo_task.json").write_text(json.dumps({
+        "instruction": task.INSTRUCTION, "fact": task.FACT, "question": task.QUESTION,
+        "answer_prefix": task.ANSWER_PREFIX, "value_digits": task.VALUE_DIGITS, "keys": task.KEYS,
+        "distractors": 3, "haystack": "haystack.txt"}, indent=2) + "\n")
+    (out / "haystack.txt").write_text("\n".join(" ".join(task.sentence(rng) for _ in range(8)) for _ in range(600)) + "\n")
+
+
+def train(args):
+    out = Path(args.out)
+    rng = random.Random(args.seed)
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    t_start = time.time()
+    tok = train_tokenizer(random.Random(args.seed + 1), args.vocab)
+    eos = tok.token_to_id("<|im_end|>")
+    config = model_config(tok.get_vocab_size(), eos, args)
+    model = LlamaForCausalLM(config)
+    model.config.use_cache = False
+    params = sum(p.numel() for p in model.parameters())
+    print(f"tokenizer: {tok.get_vocab_size()} ids; model: {params / 1e6:.2f} M parameters", flush=True)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.98), weight_decay=0.01)
+    samples = Samples(tok)
+    log = {"seed": args.seed, "args": vars(args), "parameters": params, "vocab": tok.get_vocab_size(),
+           "stages": STAGES, "tokens_per_batch": TOKENS_PER_BATCH, "answer_weight": ANSWER_WEIGHT,
+           "other_weight": OTHER_WEIGHT, "replay": REPLAY, "advance": [ADVANCE_EM, ADVANCE_WINDOW],
+           "optimizer": "AdamW betas (0.9, 0.98) wd 0.01, warmup 100 steps, grad clip 1.0",
+           "history": [], "stage_reached": []}
+    stop = {"now": False}
+    signal.signal(signal.SIGINT, lambda *_: stop.update(now=True))
+    signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
+    stage, recent, step, tokens, last_save = 0, [], 0, 0, time.time()
+    deadline = t_start + args.minutes * 60
+    while not stop["now"] and time.time() < deadline:
+        step += 1
+        replay = stage > 0 and rng.random() < REPLAY
+        length, n_facts, follow_ups = STAGES[rng.randrange(stage)] if replay else STAGES[stage]
+        size = max(2, TOKENS_PER_BATCH // length)
+        lr = args.lr * min(1.0, step / 100) * (0.3 if stage == len(STAGES) - 1 and args.anneal else 1.0)
+        for g in opt.param_groups:
+            g["lr"] = lr
+        ids, weights, answers = samples.batch(rng, length, n_facts, follow_ups, size)
+        model.train()
+        loss, em, answer_ce = step_loss(model, ids, weights, answers)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        tokens += ids.numel()
+        if not replay:
+            recent = (recent + [em])[-ADVANCE_WINDOW:]
+        elapsed = time.time() - t_start
+        if step % 10 == 0:
+            mean = sum(recent) / max(1, len(recent))
+            print(f"step {step:5d}  {elapsed / 60:6.1f} min  stage {stage} (L {STAGES[stage][0]}, facts "
+                  f"{STAGES[stage][1]})  batch L {length}  loss {loss.item():.3f}  answer CE {answer_ce:.3f}  "
+                  f"EM {em:.2f}  stage EM(last {len(recent)}) {mean:.2f}  {tokens / elapsed:,.0f} tok/s", flush=True)
+            log["history"].append({"step": step, "minutes": round(elapsed / 60, 2), "stage": stage, "length": length,
+                                   "loss": round(loss.item(), 4), "answer_ce": round(answer_ce, 4), "em": em})
+        if len(recent) == ADVANCE_WINDOW and sum(recent) / ADVANCE_WINDOW >= ADVANCE_EM and stage < len(STAGES) - 1:
+            stage += 1
+            recent = []
+            log["stage_reached"].append({"stage": stage, "length": STAGES[stage][0], "step": step,
+                                         "minutes": round(elapsed / 60, 2)})
+            print(f"== stage {stage}: length {STAGES[stage][0]}, {STAGES[stage][1]} facts (step {step})", flush=True)
+        if time.time() - last_save > 300:
+            log.update(steps=step, tokens=tokens, minutes=round(elapsed / 60, 2), final_stage=stage)
+            save(model, tok, out, log)
+            last_save = time.time()
+    log.update(steps=step, tokens=tokens, minutes=round((time.time() - t_start) / 60, 2), final_stage=stage)
+    save(model, tok, out, log)
+    write_task_files(out, random.Random(args.seed + 2))
+    print(f"saved {out} after {step} steps, {tokens:,} tokens, {(time.time() - t_start) / 60:.1f} min", flush=True)
+
+
+@torch.no_grad()
+def evaluate(args):
+    """Teacher-forced exact match (equal to greedy exact match) by length and depth, and the
+    attention mass the answer position puts on the queried fact, per layer and head."""
+    out = Path(args.out)
+    tok = Tokenizer.from_file(str(out / "tokenizer.json"))
+    model = LlamaForCausalLM.from_pretrained(out, attn_implementation="eager").eval()
+    torch.set_num_threads(args.threads)
+    samples = Samples(tok)
+    rng = random.Random(args.seed + 99)
+    results = {}
+    for length in args.lengths:
+        for depth in args.depths:
+            hits = 0
+            for _ in range(args.samples):
+                ids, spans, *_ = samples.make(rng, length, 4, depth)
+                start = spans[0][0]
+                logits = model(input_ids=torch.tensor([ids])).logits[0]
+                digits = range(start, start + task.VALUE_DIGITS)
+                hits += all(int(logits[p - 1].argmax()) == ids[p] for p in digits)
+            results[f"{length}/{depth}"] = hits / args.samples
+            print(f"length {length:5d}  depth {depth:3d}%  exact match {hits / args.samples:.2f}", flush=True)
+    ids, spans, context, key, value = samples.make(rng, args.lengths[-1], 4, 50)
+    start = spans[0][0]
+    fact = tok.encode(task.FACT.format(key=key, value=value), add_special_tokens=False).ids
+    span = next(i for i in range(len(ids)) if ids[i:i + len(fact)][-8:] == fact[-8:])
+    att = model(input_ids=torch.tensor([ids[:start + 1]]), output_attentions=True).attentions
+    print(f"attention mass from the answer position onto the fact span ({len(fact)} of {start + 1} tokens, "
+          f"uniform {len(fact) / (start + 1):.3f}):")
+    for layer, a in enumerate(att):
+        mass = a[0, :, -1, span - len(fact) + 8:span + 8].sum(-1)
+        print(f"  layer {layer}: " + ", ".join(f"{m:.3f}" for m in mass.tolist()))
+    print(json.dumps(results))
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("out")
+    p.add_argument("--minutes", type=float, default=75)
+    p.add_argument("--seed", type=int, default=1234)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--layers", type=int, default=4)
+    p.add_argument("--hidden", type=int, default=128)
+    p.add_argument("--vocab", type=int, default=1536)
+    p.add_argument("--lr", type=float, default=2e-3)
+    p.add_argument("--anneal", action="store_true", help="lr x0.3 once the last stage is reached")
+    p.add_argument("--eval-only", action="store_true")
+    p.add_argument("--samples", type=int, default=32)
+    p.add_argument("--lengths", type=int, nargs="+", default=[512, 1024, 2048])
+    p.add_argument("--depths", type=int, nargs="+", default=[0, 25, 50, 75, 100])
+    args = p.parse_args()
+    evaluate(args) if args.eval_only else train(args)
+
+
+if __name__ == "__main__":
+    main()
