@@ -47,7 +47,7 @@ final class RulerCommand implements Callable<Integer> {
 
     @Option(names = "--generate-length", paramLabel = "TOKENS",
             description = "First write RULER-style <task>.jsonl files of this many tokens (answer included) into --data,"
-                    + " with RULER's templates (niah_* and vt only; not identical to RULER's pre-generated data).")
+                    + " with RULER's templates (niah_*, vt, cwe, fwe; not identical to RULER's pre-generated data).")
     Integer generateLength;
 
     @Option(names = "--samples", paramLabel = "N", defaultValue = "20",
@@ -87,8 +87,9 @@ final class RulerCommand implements Callable<Integer> {
 
     private void generate(Model m, List<String> names) throws java.io.IOException {
         for (String t : names) {
-            if (!t.equals("vt") && RulerGenerator.niah(t) == null) {
-                throw new IllegalArgumentException("kvasir cannot generate RULER task '" + t + "' (niah_* and vt only)");
+            if (!RulerGenerator.canGenerate(t)) {
+                throw new IllegalArgumentException("kvasir cannot generate RULER task '" + t + "' ("
+                        + RulerGenerator.GENERATED + " only)");
             }
         }
         java.nio.file.Files.createDirectories(data);
