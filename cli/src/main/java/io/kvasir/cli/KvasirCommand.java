@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                     + " tokenizer.json) on the CPU (Vector API)."},
         subcommands = {GenerateCommand.class, TokenizeCommand.class, InspectCommand.class, BenchCommand.class,
             LongBenchCommand.class, LongBenchScoreCommand.class, NeedleCommand.class, RulerCommand.class, CompareCommand.class,
+            KeptCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Run 'kvasir <command> --help' for the options of a command.",
             "Exit codes: 0 success, 2 bad input (file, flag or model), 1 internal error."})
