@@ -7,13 +7,15 @@ Run: /root/kvasir-venv/bin/python tests/tools/longbench_metrics_reference.py
 Provenance of each metric implementation below:
 * qa_f1, classification, retrieval, count, code_sim and eval.py's `scorer` / `scorer_e`:
   copied verbatim from THUDM/LongBench `LongBench/metrics.py` and `LongBench/eval.py`.
-* fuzz.ratio: fuzzywuzzy 0.18 `fuzz.ratio` (decorators check_for_none / check_for_equivalence /
-  check_empty_string, then intr(100 * StringMatcher.ratio())) transcribed here because fuzzywuzzy is not
-  on the local package index; StringMatcher.ratio() is `Levenshtein.ratio`, taken from the real
-  `Levenshtein` package (the C library that python-Levenshtein wraps), which IS installed.
-* rouge: the PyPI `rouge` 1.0.1 package is not on the local index; `Rouge().get_scores(avg=True)` for
-  the rouge-1/2/l metrics is transcribed from rouge 1.0.1 (rouge/rouge.py, rouge/rouge_score.py).
-* jieba is not on the local index: qa_f1_zh and rouge_zh are NOT recorded.
+* qa_f1_zh, rouge_zh, normalize_zh_answer: copied verbatim from the same metrics.py; they call the real
+  jieba 0.42.1 and fuzz.ratio is the real fuzzywuzzy 0.18, both from Debian (`apt-get install
+  python3-jieba python3-fuzzywuzzy`; neither is on the local PyPI index), imported from
+  /usr/lib/python3/dist-packages. fuzzywuzzy's StringMatcher uses the installed `Levenshtein` package.
+* rouge: the PyPI `rouge` 1.0.1 package is neither on the local index nor in Debian;
+  `Rouge().get_scores(avg=True)` for the rouge-1/2/l metrics is transcribed from rouge 1.0.1
+  (rouge/rouge.py, rouge/rouge_score.py).
+* jieba_reference.json: `list(jieba.cut(s))` of hand-written sentences and of seeded random mixes of
+  dictionary words, single characters, ASCII, whitespace and full-width characters.
 """
 import itertools
 import json
@@ -23,19 +25,19 @@ import string
 import sys
 from collections import Counter
 
+import random
+
 import numpy as np
-import Levenshtein
 
+sys.path.append("/usr/lib/python3/dist-packages")  # Debian's python3-jieba and python3-fuzzywuzzy
+import jieba  # noqa: E402
+from fuzzywuzzy import fuzz  # noqa: E402
 
-# ---------------------------------------------------------------- fuzzywuzzy 0.18 (transcribed)
-def fuzz_ratio(s1, s2):
-    if s1 is None or s2 is None:
-        return 0
-    if s1 == s2:
-        return 100
-    if len(s1) == 0 or len(s2) == 0:
-        return 0
-    return int(round(100 * Levenshtein.ratio(s1, s2)))
+jieba.setLogLevel(60)
+assert jieba.__version__ == "0.42.1", jieba.__version__
+# fuzzywuzzy silently falls back to difflib without a Levenshtein package; make sure it did not.
+assert fuzz.SequenceMatcher.__module__ == "fuzzywuzzy.StringMatcher", fuzz.SequenceMatcher.__module__
+fuzz_ratio = fuzz.ratio
 
 
 # ---------------------------------------------------------------- rouge 1.0.1 (transcribed)
@@ -204,6 +206,23 @@ def normalize_answer(s):
     return white_space_fix(remove_articles(remove_punc(lower(s))))
 
 
+def normalize_zh_answer(s):
+    """Lower text and remove punctuation, extra whitespace."""
+
+    def white_space_fix(text):
+        return "".join(text.split())
+
+    def remove_punc(text):
+        cn_punctuation = "！？｡。＂＃＄％＆＇（）＊＋，－／：；＜＝＞＠［＼］＾＿｀｛｜｝～｟｠｢｣､、〃》「」『』【】〔〕〖〗〘〙〚〛〜〝〞〟〰〾〿–—‘’‛“”„‟…‧﹏."
+        all_punctuation = set(string.punctuation + cn_punctuation)
+        return "".join(ch for ch in text if ch not in all_punctuation)
+
+    def lower(text):
+        return text.lower()
+
+    return white_space_fix(remove_punc(lower(s)))
+
+
 def count_score(prediction, ground_truth, **kwargs):
     numbers = re.findall(r"\d+", prediction)
     right_num = 0
@@ -286,6 +305,13 @@ def f1_score(prediction, ground_truth, **kwargs):
     return f1
 
 
+def rouge_zh_score(prediction, ground_truth, **kwargs):
+    prediction = " ".join(list(jieba.cut(prediction, cut_all=False)))
+    ground_truth = " ".join(list(jieba.cut(ground_truth, cut_all=False)))
+    score = rouge_score(prediction, ground_truth)
+    return score
+
+
 def qa_f1_score(prediction, ground_truth, **kwargs):
     normalized_prediction = normalize_answer(prediction)
     normalized_ground_truth = normalize_answer(ground_truth)
@@ -295,9 +321,21 @@ def qa_f1_score(prediction, ground_truth, **kwargs):
     return f1_score(prediction_tokens, ground_truth_tokens)
 
 
+def qa_f1_zh_score(prediction, ground_truth, **kwargs):
+    prediction_tokens = list(jieba.cut(prediction, cut_all=False))
+    ground_truth_tokens = list(jieba.cut(ground_truth, cut_all=False))
+    prediction_tokens = [normalize_zh_answer(token) for token in prediction_tokens]
+    ground_truth_tokens = [normalize_zh_answer(token) for token in ground_truth_tokens]
+    prediction_tokens = [token for token in prediction_tokens if len(token) > 0]
+    ground_truth_tokens = [token for token in ground_truth_tokens if len(token) > 0]
+    return f1_score(prediction_tokens, ground_truth_tokens)
+
+
 METRICS = {
     "qa_f1": qa_f1_score,
+    "qa_f1_zh": qa_f1_zh_score,
     "rouge": rouge_score,
+    "rouge_zh": rouge_zh_score,
     "classification": classification_score,
     "retrieval": retrieval_score,
     "retrieval_zh": retrieval_zh_score,
@@ -307,6 +345,8 @@ METRICS = {
 
 dataset2metric = {
     "narrativeqa": qa_f1_score, "qasper": qa_f1_score, "multifieldqa_en": qa_f1_score,
+    "multifieldqa_zh": qa_f1_zh_score, "dureader": rouge_zh_score, "vcsum": rouge_zh_score,
+    "lsht": classification_score,
     "hotpotqa": qa_f1_score, "2wikimqa": qa_f1_score, "musique": qa_f1_score,
     "gov_report": rouge_score, "qmsum": rouge_score, "multi_news": rouge_score,
     "trec": classification_score, "triviaqa": qa_f1_score, "samsum": rouge_score,
@@ -430,6 +470,38 @@ CASES = [
     ("code_sim", "résumé = 'naïve'", "resume = 'naive'", None),
     ("code_sim", "a", "b", None),
     ("code_sim", "x" * 30 + "y", "x" * 31, None),
+    # qa_f1_zh (multifieldqa_zh)
+    ("qa_f1_zh", "北京是中国的首都。", "中国的首都是北京", None),
+    ("qa_f1_zh", "答案是：清华大学", "清华大学", None),
+    ("qa_f1_zh", "他毕业于中国科学院计算所", "中国科学院", None),
+    ("qa_f1_zh", "2019年12月", "2019年", None),
+    ("qa_f1_zh", "iPhone 15 Pro的售价是7999元", "7999元", None),
+    ("qa_f1_zh", "“你好，”她说。", "你好", None),
+    ("qa_f1_zh", "", "北京", None),
+    ("qa_f1_zh", "。。。！", "北京", None),
+    ("qa_f1_zh", "工信处女干事每月经过下属科室", "女干事", None),
+    ("qa_f1_zh", "李小福是创新办主任", "创新办主任李小福", None),
+    ("qa_f1_zh", "ＡＢＣ公司 与 abc公司", "abc公司", None),
+    ("qa_f1_zh", "约 3.5% 的用户", "3.5%", None),
+    ("qa_f1_zh", "他来到了网易杭研大厦", "网易杭研大厦", None),
+    ("qa_f1_zh", "结婚的和尚未结婚的", "和尚", None),
+    # rouge_zh (dureader, vcsum)
+    ("rouge_zh", "会议讨论了预算问题。", "本次会议主要讨论预算。", None),
+    ("rouge_zh", "我爱北京天安门", "我爱北京天安门", None),
+    ("rouge_zh", "", "本次会议主要讨论预算。", None),
+    ("rouge_zh", "本次会议讨论了项目进度、预算分配和人员安排三个议题，最后确定了下一步计划。",
+     "会议主要讨论了项目进度和预算分配，并确定下一步工作计划。", None),
+    ("rouge_zh", "南京市长江大桥于1968年建成通车。它是第一座自主设计的大桥.", "南京长江大桥1968年通车. 大桥由中国自主设计建造。", None),
+    ("rouge_zh", "研究生命起源", "研究 生命 起源", None),
+    ("rouge_zh", "小明硕士毕业于中国科学院计算所，后在日本京都大学深造", "小明在日本京都大学深造", None),
+    ("rouge_zh", "Python和Java都是流行的编程语言", "Java是流行的编程语言", None),
+    ("rouge_zh", "...。。。", "x", None),
+    # retrieval_zh (passage_retrieval_zh) and classification with Chinese classes (lsht)
+    ("retrieval_zh", "段落5", "段落5", None),
+    ("retrieval_zh", "我认为是段落12或段落2", "段落12", None),
+    ("classification", "这是一条体育新闻", "体育", ["体育", "财经", "科技", "娱乐"]),
+    ("classification", "财经、科技", "科技", ["体育", "财经", "科技", "娱乐"]),
+    ("classification", "国际足球", "足球", ["足球", "国际足球", "篮球"]),
 ]
 
 # Whole-dataset cases for eval.py's scorer / scorer_e (first-line rule, max over answers, rounding).
@@ -444,10 +516,54 @@ DATASET_CASES = [
     ("lcc", ["x = 1\n", "# c\nreturn y", "```\n"], [["x = 2"], ["return y"], ["pass"]], [1000, 2000, 10000], None),
     ("gov_report", ["The agency lacked oversight. It recommends controls.", ""],
      [["GAO found the agency lacked oversight."], ["x"]], [8000, 8000], None),
+    ("multifieldqa_zh", ["北京是中国的首都。", "清华大学", "不知道"],
+     [["中国的首都是北京"], ["北京清华大学", "清华"], ["上海"]], [3000, 5000, 9000], None),
+    ("dureader", ["会议讨论了预算问题。", "我爱北京天安门"], [["本次会议主要讨论预算。"], ["天安门"]], [4000, 12000], None),
+    ("vcsum", ["本次会议讨论了项目进度、预算分配和人员安排三个议题。", ""],
+     [["会议主要讨论了项目进度和预算分配。"], ["无"]], [10000, 10000], None),
+    ("lsht", ["\n体育\n财经", "财经和科技", "娱乐"], [["体育"], ["科技"], ["财经"]], [1000, 1000, 1000],
+     ["体育", "财经", "科技", "娱乐"]),
+    ("passage_retrieval_zh", ["段落3", "段落3和段落13", "无"], [["段落3"], ["段落13"], ["段落1"]], [100, 100, 100], None),
     ("hotpotqa", ["Paris", "London", "Rome", "Berlin", "Madrid", "Oslo", "Kyiv", "Bern", "Vienna"],
      [["Paris"], ["London England"], ["a Rome"], ["Berlin is"], ["no"], ["Oslo"], ["Kyiv city of"], ["x Bern y z"],
       ["Vienna"]], [100] * 9, None),
 ]
+
+
+# Sentences for the segmentation fixture: ambiguity classics, names, numbers, mixed scripts, punctuation.
+JIEBA_SENTENCES = [
+    "我来到北京清华大学", "他来到了网易杭研大厦", "小明硕士毕业于中国科学院计算所，后在日本京都大学深造",
+    "工信处女干事每月经过下属科室都要亲口交代24口交换机等技术性器件的安装工作", "结婚的和尚未结婚的",
+    "永和服装饰品有限公司", "我爱北京天安门，天安门上太阳升。", "会议于2023年5月12日在上海召开，共有120名代表出席。",
+    "iPhone 15 Pro的售价是7999元人民币。", "Python和Java都是流行的编程语言，GPT-4也很有名。",
+    "“你好，”她说，“今天天气真不错！”", "这篇文章讨论了大语言模型的长上下文推理能力以及KV缓存压缩方法。",
+    "南京市长江大桥", "研究生命起源", "他说的确实在理", "中华人民共和国成立于1949年10月1日。",
+    "李小福是创新办主任也是云计算方面的专家", "据新华社报道，国务院总理出席了第三届中国国际进口博览会开幕式。",
+    "答案是段落12，而不是段落21。", "乒乓球拍卖完了", "我们在野生动物园玩", "张三丰和李四光都是历史人物吗？",
+    "The quick brown fox 跳过了 lazy dog。", "ＡＢＣ全角字母和１２３全角数字", "３．１４１５９是圆周率的近似值",
+    "e-mail地址是test@example.com，请查收。", "好好学习，天天向上", "韩国首尔特别市的人口约为九百七十万。",
+    "增长率为12.5%，高于预期的3%。", "C++和C#是两种语言&它们都很流行", "第一行\r\n第二行\n第三行\t结束",
+    "\u3000全角空格\u00a0和不换行空格", "𠀀是扩展B区的字，😀是表情", "",
+]
+
+
+def jieba_cases():
+    """Hand-written sentences plus seeded random mixes that exercise the DAG route and the HMM."""
+    rnd = random.Random(20240501)
+    with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as f:
+        words = [line.split(" ")[0] for line in f]
+    han = [chr(c) for c in range(0x4E00, 0x9FD6)]
+    common = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经"
+    other = list("abcXYZ0189+#&._%- ,!?\n\r\t") + ["\r\n", "，", "。", "“", "”", "Ａ", "１", "\u3000", "𠀀", "😀"]
+    cases = list(JIEBA_SENTENCES)
+    for _ in range(200):
+        parts = []
+        for _ in range(rnd.randint(1, 20)):
+            r = rnd.random()
+            pool = words if r < 0.45 else common if r < 0.75 else han if r < 0.85 else other
+            parts.append(rnd.choice(pool))
+        cases.append("".join(parts))
+    return [{"text": t, "tokens": list(jieba.cut(t, cut_all=False))} for t in cases]
 
 
 def main():
@@ -477,7 +593,14 @@ def main():
             for k, pred in enumerate(d["predictions"]):
                 f.write(json.dumps({"pred": pred, "answers": d["answers"][k], "all_classes": d["all_classes"],
                                     "length": d["lengths"][k]}, ensure_ascii=False) + "\n")
+    seg = jieba_cases()
+    seg_path = os.path.join(here, "..", "fixtures", "longbench", "jieba_reference.json")
+    with open(seg_path, "w", encoding="utf-8") as f:
+        json.dump({"provenance": "list(jieba.cut(text)) of jieba " + jieba.__version__ +
+                   ", written by tests/tools/longbench_metrics_reference.py", "cases": seg}, f, ensure_ascii=False, indent=0)
+        f.write("\n")
     print(f"wrote {len(out['metrics'])} metric cases and {len(out['datasets'])} dataset cases to {path}")
+    print(f"wrote {len(seg)} segmentation cases ({sum(len(c['tokens']) for c in seg)} tokens) to {seg_path}")
 
 
 if __name__ == "__main__":

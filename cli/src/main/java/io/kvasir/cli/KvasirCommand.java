@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
             "Runs Llama-3 / Mistral / Qwen2 models from Hugging Face folders (config.json, *.safetensors,"
                     + " tokenizer.json) on the CPU (Vector API)."},
         subcommands = {GenerateCommand.class, TokenizeCommand.class, InspectCommand.class, BenchCommand.class,
-            DemoCommand.class, LongBenchCommand.class, LongBenchScoreCommand.class, NeedleCommand.class, RulerCommand.class, CompareCommand.class,
+            DemoCommand.class, LongBenchCommand.class, LongBenchScoreCommand.class, NeedleCommand.class, RulerCommand.class,
+            CompareCommand.class, KeptCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Run 'kvasir <command> --help' for the options of a command.",
             "Exit codes: 0 success, 2 bad input (file, flag or model), 1 internal error."})

@@ -1,11 +1,7 @@
 package io.kvasir.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kvasir.bench.RunMetadata;
 import io.kvasir.bench.longbench.LongBenchDataset;
 import io.kvasir.bench.longbench.LongBenchRunner;
-import io.kvasir.bench.longbench.PromptTruncation;
-import io.kvasir.compression.CompressionConfig;
 import io.kvasir.model.Model;
 import java.nio.file.Path;
 import java.util.List;
@@ -62,18 +58,14 @@ final class LongBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CompressionConfig config = compression.config();
-        int limitTokens = maxInputTokens != null ? maxInputTokens
-                : PromptTruncation.referenceLimit(model.dir.toString()).orElseThrow(() -> new IllegalArgumentException(
-                        "no reference input limit for model path " + model.dir
-                                + " (llama2, llama3, mistral); pass --max-input-tokens"));
+        BenchRun run = BenchRun.of(model, compression, maxInputTokens, null, 0);
         List<String> names = datasets == null || datasets.isEmpty() ? LongBenchDataset.ENGLISH : datasets;
         for (String n : names) {
             if (LongBenchDataset.byName(n).isEmpty()) throw new IllegalArgumentException("unknown LongBench dataset '" + n + "'");
         }
         try (Model m = model.load()) {
-            ObjectNode meta = RunMetadata.of(model.dir, config, Version.get(), 0);
-            LongBenchRunner runner = new LongBenchRunner(m, data, out, limitTokens, profile, config, meta, limit);
+            LongBenchRunner runner = new LongBenchRunner(m, data, out, run.maxInputTokens(), profile, run.config(),
+                    run.metadata(), limit);
             for (String n : names) runner.run(n, spec.commandLine().getErr());
         }
         spec.commandLine().getOut().println("wrote predictions to " + out);

@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
         description = {"Score LongBench predictions exactly as the official eval.py / metrics.py: one"
                 + " <dataset>.jsonl per dataset (lines with pred, answers, all_classes, length), scores x100 rounded"
                 + " to 2 decimals, written to <pred>/result.json.",
-            "Chinese metrics (multifieldqa_zh, dureader, vcsum) need jieba segmentation and are listed as unscored.",
+            "Chinese metrics (multifieldqa_zh, dureader, vcsum) segment with a Java port of jieba 0.42.1.",
             "Example: kvasir longbench-score --pred results/llama3-snapkv-2048"})
 final class LongBenchScoreCommand implements Callable<Integer> {
     @Option(names = "--pred", required = true, paramLabel = "DIR", description = "Folder of <dataset>.jsonl prediction files.")

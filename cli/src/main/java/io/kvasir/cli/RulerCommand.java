@@ -1,11 +1,8 @@
 package io.kvasir.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kvasir.bench.RunMetadata;
-import io.kvasir.bench.longbench.PromptTruncation;
 import io.kvasir.bench.ruler.RulerGenerator;
 import io.kvasir.bench.ruler.RulerRunner;
-import io.kvasir.compression.CompressionConfig;
 import io.kvasir.model.Model;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,7 +44,7 @@ final class RulerCommand implements Callable<Integer> {
 
     @Option(names = "--generate-length", paramLabel = "TOKENS",
             description = "First write RULER-style <task>.jsonl files of this many tokens (answer included) into --data,"
-                    + " with RULER's templates (niah_* and vt only; not identical to RULER's pre-generated data).")
+                    + " with RULER's templates (niah_*, vt, cwe, fwe; not identical to RULER's pre-generated data).")
     Integer generateLength;
 
     @Option(names = "--samples", paramLabel = "N", defaultValue = "20",
@@ -69,14 +66,11 @@ final class RulerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CompressionConfig config = compression.config();
-        int limitTokens = maxInputTokens != null ? maxInputTokens
-                : PromptTruncation.referenceLimit(model.dir.toString()).orElse(1_000_000);
+        BenchRun run = BenchRun.of(model, compression, maxInputTokens, 1_000_000, seed);
         List<String> names = tasks == null || tasks.isEmpty() ? TASKS : tasks;
         try (Model m = model.load()) {
             if (generateLength != null) generate(m, names);
-            ObjectNode meta = RunMetadata.of(model.dir, config, Version.get(), seed);
-            ObjectNode result = new RulerRunner(m, data, out, limitTokens, config, meta, limit)
+            ObjectNode result = new RulerRunner(m, data, out, run.maxInputTokens(), run.config(), run.metadata(), limit)
                     .runAll(names, spec.commandLine().getErr());
             var w = spec.commandLine().getOut();
             for (String t : names) w.printf("%-18s %6.2f%n", t, result.get(t).asDouble());
@@ -87,8 +81,9 @@ final class RulerCommand implements Callable<Integer> {
 
     private void generate(Model m, List<String> names) throws java.io.IOException {
         for (String t : names) {
-            if (!t.equals("vt") && RulerGenerator.niah(t) == null) {
-                throw new IllegalArgumentException("kvasir cannot generate RULER task '" + t + "' (niah_* and vt only)");
+            if (!RulerGenerator.canGenerate(t)) {
+                throw new IllegalArgumentException("kvasir cannot generate RULER task '" + t + "' ("
+                        + RulerGenerator.GENERATED + " only)");
             }
         }
         java.nio.file.Files.createDirectories(data);

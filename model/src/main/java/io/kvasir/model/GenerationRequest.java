@@ -13,18 +13,30 @@ import java.util.List;
  * @param datasetName  LongBench dataset name when known (WindowKV's task classifier uses it), or null
  * @param forcedIds    when not null, the tokens to feed instead of sampling (teacher forcing, for
  *                     comparing log-probabilities with a reference); generation stops after them
+ * @param minNewTokens the EOS tokens are masked (logit -inf) for the first this many new tokens, as transformers'
+ *                     {@code min_length} / {@code min_new_tokens}; LongBench asks for 1 ({@code min_length =
+ *                     prompt_len + 1}). Stop strings still apply.
  */
 public record GenerationRequest(int[] promptIds, int maxNewTokens, SamplingSettings sampling,
                                 List<String> stopStrings, CompressionConfig compression, KvStorage kvStorage,
-                                String datasetName, int[] forcedIds) {
+                                String datasetName, int[] forcedIds, int minNewTokens) {
     public GenerationRequest {
         if (maxNewTokens < 0) {
             throw new IllegalArgumentException("--max-new-tokens must be >= 0, got " + maxNewTokens);
+        }
+        if (minNewTokens < 0) {
+            throw new IllegalArgumentException("minimum new tokens must be >= 0, got " + minNewTokens);
         }
         stopStrings = List.copyOf(stopStrings);
         if (kvStorage == null) {
             throw new IllegalArgumentException("KV storage must be set");
         }
+    }
+
+    /** A request without a minimum number of new tokens. */
+    public GenerationRequest(int[] promptIds, int maxNewTokens, SamplingSettings sampling, List<String> stopStrings,
+                             CompressionConfig compression, KvStorage kvStorage, String datasetName, int[] forcedIds) {
+        this(promptIds, maxNewTokens, sampling, stopStrings, compression, kvStorage, datasetName, forcedIds, 0);
     }
 
     /** A request with unquantized float32 or half storage. */
@@ -40,11 +52,13 @@ public record GenerationRequest(int[] promptIds, int maxNewTokens, SamplingSetti
     }
 
     public GenerationRequest withForcedIds(int[] ids) {
-        return new GenerationRequest(promptIds, ids.length, sampling, stopStrings, compression, kvStorage, datasetName, ids);
+        return new GenerationRequest(promptIds, ids.length, sampling, stopStrings, compression, kvStorage, datasetName, ids,
+                minNewTokens);
     }
 
     public GenerationRequest withCompression(CompressionConfig config) {
-        return new GenerationRequest(promptIds, maxNewTokens, sampling, stopStrings, config, kvStorage, datasetName, forcedIds);
+        return new GenerationRequest(promptIds, maxNewTokens, sampling, stopStrings, config, kvStorage, datasetName, forcedIds,
+                minNewTokens);
     }
 
     public GenerationRequest withKvPrecision(KvPrecision precision) {
@@ -52,6 +66,12 @@ public record GenerationRequest(int[] promptIds, int maxNewTokens, SamplingSetti
     }
 
     public GenerationRequest withKvStorage(KvStorage storage) {
-        return new GenerationRequest(promptIds, maxNewTokens, sampling, stopStrings, compression, storage, datasetName, forcedIds);
+        return new GenerationRequest(promptIds, maxNewTokens, sampling, stopStrings, compression, storage, datasetName, forcedIds,
+                minNewTokens);
+    }
+
+    public GenerationRequest withMinNewTokens(int n) {
+        return new GenerationRequest(promptIds, maxNewTokens, sampling, stopStrings, compression, kvStorage, datasetName,
+                forcedIds, n);
     }
 }

@@ -47,6 +47,10 @@ public final class Generator {
         int decoded = 0;
         String reason = req.forcedIds() != null ? "forced" : "max-new-tokens";
         for (int i = 0; i < req.maxNewTokens(); i++) {
+            if (i < req.minNewTokens() && req.forcedIds() == null) {
+                // transformers' MinLengthLogitsProcessor: EOS impossible before the minimum length
+                for (int e : eos) if (e >= 0 && e < logits.length) logits[e] = Float.NEGATIVE_INFINITY;
+            }
             float[] lp = LogProbs.of(logits);
             int id = req.forcedIds() != null ? req.forcedIds()[i] : sampler.sample(logits);
             int[] top = LogProbs.topIds(lp, TOP_ALTERNATIVES);

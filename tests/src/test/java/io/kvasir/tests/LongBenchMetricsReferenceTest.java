@@ -26,6 +26,11 @@ class LongBenchMetricsReferenceTest {
     @Test
     void fixtureHasEnoughCases() {
         assertTrue(REF.get("metrics").size() >= 50, "at least 50 prediction/answer pairs");
+        int chinese = 0;
+        for (JsonNode c : REF.get("metrics")) {
+            if ((c.get("prediction").asText() + c.get("reference").asText()).codePoints().anyMatch(cp -> cp >= 0x4E00 && cp <= 0x9FFF)) chinese++;
+        }
+        assertTrue(chinese >= 20, "at least 20 Chinese pairs, got " + chinese);
     }
 
     @TestFactory

@@ -49,12 +49,15 @@ class NeedleCommandTest {
         BufferedImage png = ImageIO.read(out.resolve("heatmap.png").toFile());
         assertTrue(png.getWidth() > 100 && png.getHeight() > 100);
 
-        // Resume: remove two cells; only those are run again.
+        // Resume: remove two cells and leave a torn last line (a killed run); only the two are run again.
         Files.write(out.resolve("cells.jsonl"), lines.subList(0, 7));
+        Files.writeString(out.resolve("cells.jsonl"), "{\"context_length\": 420, \"depth_pe", java.nio.file.StandardOpenOption.APPEND);
         Cli again = Cli.run(args);
         assertEquals(0, again.exitCode(), again.err());
         assertFalse(again.err().contains("needle 1/9"), again.err());
         assertTrue(again.err().contains("needle 8/9") && again.err().contains("needle 9/9"), again.err());
-        assertEquals(9, Files.readAllLines(out.resolve("cells.jsonl")).size());
+        List<String> after = Files.readAllLines(out.resolve("cells.jsonl"));
+        assertEquals(9, after.size());
+        for (String l : after) JSON.readTree(l); // every line whole again
     }
 }

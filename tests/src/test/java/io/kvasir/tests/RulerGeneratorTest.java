@@ -22,9 +22,9 @@ class RulerGeneratorTest {
         Path data = tmp.resolve("data");
         Path model = Fixtures.model("qwen2-bias-f32");
         List<String> tasks = List.of("niah_single_1", "niah_single_3", "niah_multikey_2", "niah_multivalue",
-                "niah_multiquery", "vt");
+                "niah_multiquery", "vt", "cwe", "fwe");
         Cli r = Cli.run("ruler", "--model", model.toString(), "--data", data.toString(), "--tasks", String.join(",", tasks),
-                "--generate-length", "1200", "--samples", "2", "--out", tmp.resolve("out").toString());
+                "--generate-length", "2000", "--samples", "2", "--out", tmp.resolve("out").toString());
         assertEquals(0, r.exitCode(), r.err());
         try (Model m = Model.load(model)) {
             for (String t : tasks) {
@@ -34,10 +34,12 @@ class RulerGeneratorTest {
                     JsonNode n = JSON.readTree(l);
                     String input = n.get("input").asText();
                     int tokens = m.tokenizer().encode(input, true).length;
-                    assertTrue(tokens <= 1200 - 64 && tokens > 600, t + ": " + tokens + " tokens");
+                    assertTrue(tokens <= 2000 - 64 && tokens > 1000, t + ": " + tokens + " tokens");
                     int expected = switch (t) {
                         case "niah_multivalue", "niah_multiquery" -> 4;
                         case "vt" -> 5;
+                        case "cwe" -> 10;
+                        case "fwe" -> 3;
                         default -> 1;
                     };
                     assertEquals(expected, n.get("outputs").size(), t);

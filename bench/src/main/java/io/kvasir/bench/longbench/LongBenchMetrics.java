@@ -7,13 +7,16 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The per-example metrics of LongBench {@code metrics.py} (English and language-neutral ones). */
+/** The per-example metrics of LongBench {@code metrics.py}; the Chinese ones segment with {@link Jieba}. */
 public final class LongBenchMetrics {
     private static final Pattern ARTICLES = Pattern.compile("\\b(a|an|the)\\b", Pattern.UNICODE_CHARACTER_CLASS);
     private static final Pattern DIGITS = Pattern.compile("\\d+", Pattern.UNICODE_CHARACTER_CLASS);
     private static final Pattern PARAGRAPH = Pattern.compile("Paragraph (\\d+)", Pattern.UNICODE_CHARACTER_CLASS);
     private static final Pattern PARAGRAPH_ZH = Pattern.compile("段落(\\d+)", Pattern.UNICODE_CHARACTER_CLASS);
     private static final String PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
+    /** {@code cn_punctuation} of normalize_zh_answer, verbatim (it ends with an ASCII "."). */
+    private static final String CN_PUNCTUATION =
+            "！？｡。＂＃＄％＆＇（）＊＋，－／：；＜＝＞＠［＼］＾＿｀｛｜｝～｟｠｢｣､、〃》「」『』【】〔〕〖〗〘〙〚〛〜〝〞〟〰〾〿–—‘’‛“”„‟…‧﹏.";
 
     private LongBenchMetrics() {}
 
@@ -27,6 +30,35 @@ public final class LongBenchMetrics {
 
     public static double qaF1(String prediction, String reference) {
         return tokenF1(PyText.split(normalizeAnswer(prediction)), PyText.split(normalizeAnswer(reference)));
+    }
+
+    /** {@code normalize_zh_answer}: lower, drop ASCII and Chinese punctuation, delete all whitespace. */
+    public static String normalizeZhAnswer(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        PyText.lower(s).codePoints()
+                .filter(cp -> PUNCTUATION.indexOf(cp) < 0 && CN_PUNCTUATION.indexOf(cp) < 0 && !PyText.isSpace(cp))
+                .forEach(out::appendCodePoint);
+        return out.toString();
+    }
+
+    /** {@code qa_f1_zh_score}: jieba tokens, each normalised, empty ones dropped, then token F1. */
+    public static double qaF1Zh(String prediction, String reference) {
+        return tokenF1(zhTokens(prediction), zhTokens(reference));
+    }
+
+    private static List<String> zhTokens(String text) {
+        List<String> out = new ArrayList<>();
+        for (String t : Jieba.standard().cut(text)) {
+            String n = normalizeZhAnswer(t);
+            if (!n.isEmpty()) out.add(n);
+        }
+        return out;
+    }
+
+    /** {@code rouge_zh_score}: jieba tokens joined by spaces on both sides, then the rouge package's ROUGE-L. */
+    public static double rougeZh(String prediction, String reference) {
+        Jieba jieba = Jieba.standard();
+        return rouge(String.join(" ", jieba.cut(prediction)), String.join(" ", jieba.cut(reference)));
     }
 
     /** {@code f1_score}: multiset token F1, 0 without common tokens. */

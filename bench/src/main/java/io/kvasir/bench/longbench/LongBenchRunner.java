@@ -85,7 +85,7 @@ public record LongBenchRunner(Model model, Path dataDir, Path outDir, int maxInp
         }
         List<String> stops = profile.equals("official") && dataset.stopsOnNewline() ? List.of("\n") : List.of();
         GenerationRequest req = new GenerationRequest(ids, dataset.maxNewTokens(), SamplingSettings.GREEDY, stops,
-                compression, KvPrecision.F32, dataset.name(), null);
+                compression, KvPrecision.F32, dataset.name(), null).withMinNewTokens(1); // min_length = prompt + 1 (spec 5.4)
         GenerationResult result = generator.generate(req, piece -> { });
         ObjectNode line = JSON.createObjectNode();
         line.put("pred", result.text());

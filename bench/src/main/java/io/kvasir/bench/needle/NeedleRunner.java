@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvasir.bench.JsonlFile;
 import io.kvasir.compression.CompressionConfig;
 import io.kvasir.compression.KvPrecision;
 import io.kvasir.model.GenerationRequest;
@@ -11,18 +12,14 @@ import io.kvasir.model.GenerationResult;
 import io.kvasir.model.Generator;
 import io.kvasir.model.Model;
 import io.kvasir.model.SamplingSettings;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +74,7 @@ public record NeedleRunner(Model model, NeedleGrid grid, Path haystackDir, Path 
                 cell.put("decode_ms", result.timings().decodeMs());
                 cell.put("test_duration_seconds", (System.nanoTime() - t0) / 1e9);
                 cell.put("test_timestamp_utc", ZonedDateTime.now(ZoneOffset.UTC).format(STAMP));
-                append(cellsFile, cell);
+                JsonlFile.append(cellsFile, cell);
                 done.put(key(length, depth), cell);
                 progress.printf("needle %d/%d  length %d tokens  depth %d%%  score %.3f  %.1f s%n", index, total, length,
                         depth, cell.get("score_heatmap").asDouble(), cell.get("test_duration_seconds").asDouble());
@@ -127,35 +124,14 @@ public record NeedleRunner(Model model, NeedleGrid grid, Path haystackDir, Path 
         return length + "/" + depth;
     }
 
+    /** The cells already in the file (torn lines dropped by JsonlFile), by length/depth key. */
     private static Map<String, JsonNode> readDone(Path file) {
         Map<String, JsonNode> done = new HashMap<>();
-        if (!Files.exists(file)) return done;
-        List<String> keep = new ArrayList<>();
-        try {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                if (line.isBlank()) continue;
-                try {
-                    JsonNode n = JSON.readTree(line);
-                    done.put(key(n.get("context_length").asInt(), (int) n.get("depth_percent").asDouble()), n);
-                    keep.add(line);
-                } catch (IOException | NullPointerException torn) {
-                    // an interrupted write: dropped and redone
-                }
+        for (JsonNode n : JsonlFile.readValid(file)) {
+            if (n.has("context_length") && n.has("depth_percent")) {
+                done.put(key(n.get("context_length").asInt(), (int) n.get("depth_percent").asDouble()), n);
             }
-            Files.write(file, keep, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
         return done;
-    }
-
-    private static void append(Path out, ObjectNode line) {
-        try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND)) {
-            w.write(JSON.writeValueAsString(line));
-            w.write('\n');
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
-        }
     }
 }

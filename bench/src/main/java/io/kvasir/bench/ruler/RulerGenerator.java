@@ -11,7 +11,7 @@ import java.util.UUID;
 
 /**
  * RULER-style synthetic examples with RULER's templates (scripts/data/synthetic/constants.py): the niah
- * variants and variable tracking. The haystack is sized with the model's tokenizer so that the input plus the
+ * variants, variable tracking, common words extraction (cwe) and frequent words extraction (fwe). The haystack is sized with the model's tokenizer so that the input plus the
  * answer fits {@code maxSeqLength} tokens. Random draws use java.util.Random and a built-in word list, so the
  * examples are RULER-like, not identical to RULER's pre-generated files (which need Python's RNG and the
  * wonderwords lists); the reference numbers of the paper come from the pre-generated data.
@@ -90,11 +90,43 @@ public final class RulerGenerator {
             o.put("input", input);
             d.vars().forEach(o.putArray("outputs")::add);
             o.put("length", tokenizer.encode(input, false).length);
+        } else if (task.equals("cwe")) {
+            WordExtraction.Cwe d = WordExtraction.drawCwe(random, SINGLE_WORDS, COMPOUND_WORDS, maxSeqLength);
+            put(o, index, d.input(largestFitting(d::input, budget)), d.answers());
+        } else if (task.equals("fwe")) {
+            WordExtraction.Fwe d = WordExtraction.drawFwe(random, budget);
+            int units = largestFitting(d::input, budget);
+            // Zipf counts floor(units / (k^2 zeta(2))): words 4 and 5 must differ for a unique top three.
+            if ((int) (units / 16.0 / (Math.PI * Math.PI / 6)) == (int) (units / 25.0 / (Math.PI * Math.PI / 6))) {
+                throw new IllegalArgumentException("--generate-length " + maxSeqLength + " is too short for fwe:"
+                        + " its top three words would tie with the fourth");
+            }
+            put(o, index, d.input(units), d.answers());
         } else {
-            throw new IllegalArgumentException("kvasir cannot generate RULER task '" + task + "' (niah_* and vt only)");
+            throw new IllegalArgumentException("kvasir cannot generate RULER task '" + task + "' (" + GENERATED + " only)");
         }
         return o;
     }
+
+    /** The tasks {@link #example} can generate, for messages. */
+    public static final String GENERATED = "niah_*, vt, cwe, fwe";
+
+    public static boolean canGenerate(String task) {
+        return niah(task) != null || List.of("vt", "cwe", "fwe").contains(task);
+    }
+
+    private void put(ObjectNode o, int index, String input, List<String> answers) {
+        o.put("index", index);
+        o.put("input", input);
+        answers.forEach(o.putArray("outputs")::add);
+        o.put("length", tokenizer.encode(input, false).length);
+    }
+
+    /** cwe's word supply: the single words, then adjective-noun compounds ("calmanchor") for long contexts. */
+    private static final List<String> SINGLE_WORDS = java.util.stream.Stream.concat(
+            java.util.Arrays.stream(ADJECTIVES), java.util.Arrays.stream(NOUNS)).toList();
+    private static final List<String> COMPOUND_WORDS = java.util.Arrays.stream(ADJECTIVES)
+            .flatMap(a -> java.util.Arrays.stream(NOUNS).map(n -> a + n)).distinct().toList();
 
     private record NiahDraw(List<String> needles, List<String> answers, String query, List<Integer> positions,
                             List<String> fillers) {}

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvasir.bench.JsonlFile;
 import io.kvasir.bench.longbench.PromptTruncation;
 import io.kvasir.compression.CompressionConfig;
 import io.kvasir.compression.KvPrecision;
@@ -12,14 +13,12 @@ import io.kvasir.model.GenerationResult;
 import io.kvasir.model.Generator;
 import io.kvasir.model.Model;
 import io.kvasir.model.SamplingSettings;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -45,7 +44,7 @@ public record RulerRunner(Model model, Path dataDir, Path outDir, int maxInputTo
         Map<String, JsonNode> done = new HashMap<>();
         try {
             Files.createDirectories(outDir);
-            for (JsonNode n : io.kvasir.bench.JsonlFile.readValid(out)) done.put(n.get("index").asText(), n);
+            for (JsonNode n : JsonlFile.readValid(out)) done.put(n.get("index").asText(), n);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write to " + outDir + ": " + e.getMessage(), e);
         }
@@ -71,7 +70,7 @@ public record RulerRunner(Model model, Path dataDir, Path outDir, int maxInputTo
                 o.put("kv_bytes", r.cache().bytesHeld());
                 o.put("prefill_ms", r.timings().prefillMs());
                 o.put("decode_ms", r.timings().decodeMs());
-                io.kvasir.bench.JsonlFile.append(out, o);
+                JsonlFile.append(out, o);
                 line = o;
                 progress.printf("ruler %s %d/%d%n", task, i, rows.size());
             }
