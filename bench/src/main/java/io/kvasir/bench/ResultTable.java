@@ -7,31 +7,66 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongFunction;
+import java.util.stream.Stream;
 
 /**
  * A markdown table comparing result files: LongBench / RULER {@code result.json} ({name: score}) and needle
- * {@code summary.json} (overall_score x100). One row per run, one column per dataset or task, then Avg
- * (plain mean of the row's scores, as papers report).
+ * {@code summary.json} (overall_score x100). One row per run (method, budget, KV bits, mean KV bytes held per
+ * sequence), one column per dataset or task, then Avg (plain mean of the row's scores, as papers report).
  */
 public final class ResultTable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> RESULT_FILES = List.of("result.json", "summary.json");
 
     private ResultTable() {}
 
-    public record Run(String label, Map<String, Double> scores) {}
+    /**
+     * One run. budget is null for full (it keeps every token) and for files without metadata, like kvBits and
+     * meanKvBytes; method is then the file's path.
+     */
+    public record Run(String method, Integer budget, Integer kvBits, Double meanKvBytes, Map<String, Double> scores) {}
 
-    /** Reads a result file, or the result.json / summary.json inside a folder. */
-    public static Run read(Path path) {
-        Path file = path;
-        if (Files.isDirectory(path)) {
-            file = Files.exists(path.resolve("result.json")) ? path.resolve("result.json") : path.resolve("summary.json");
+    /**
+     * The runs of a result file, of a run folder (its result.json or summary.json), or of a sweep folder (those of
+     * its subfolders, ordered by method with full first, budget, then bits from wide to narrow).
+     */
+    public static List<Run> read(Path path) {
+        if (!Files.isDirectory(path)) return List.of(readFile(path, path));
+        for (String name : RESULT_FILES) {
+            if (Files.isRegularFile(path.resolve(name))) return List.of(readFile(path.resolve(name), path));
         }
+        List<Run> runs = new ArrayList<>();
+        try (Stream<Path> s = Files.list(path)) {
+            for (Path sub : s.filter(Files::isDirectory).sorted().toList()) {
+                for (String name : RESULT_FILES) {
+                    if (Files.isRegularFile(sub.resolve(name))) {
+                        runs.add(readFile(sub.resolve(name), sub));
+                        break;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + path + ": " + e.getMessage(), e);
+        }
+        if (runs.isEmpty()) {
+            throw new IllegalArgumentException(path + ": no result.json or summary.json in it or its subfolders"
+                    + " (score LongBench predictions with 'kvasir longbench-score --pred " + path + "' first)");
+        }
+        runs.sort(Comparator.comparing((Run r) -> !r.method().equals("full")).thenComparing(Run::method)
+                .thenComparing(r -> r.budget() == null ? -1 : r.budget())
+                .thenComparing(r -> r.kvBits() == null ? 0 : -r.kvBits()));
+        return runs;
+    }
+
+    private static Run readFile(Path file, Path shownAs) {
         JsonNode root;
         try {
             root = JSON.readTree(file.toFile());
@@ -47,29 +82,31 @@ public final class ResultTable {
             root.properties().forEach(e -> {
                 if (!e.getKey().startsWith("_") && e.getValue().isNumber()) scores.put(e.getKey(), e.getValue().asDouble());
             });
-            meta = root.path("_meta").has("run") ? root.path("_meta").path("run") : root.path("_meta");
+            meta = root.path("_meta").path("run").isObject() ? root.path("_meta").path("run") : root.path("_meta");
         }
         if (scores.isEmpty()) throw new IllegalArgumentException(file + ": no scores found");
-        return new Run(label(meta, path), scores);
-    }
-
-    private static String label(JsonNode meta, Path path) {
         String method = meta.path("method").asText("");
-        if (method.isEmpty()) return path.toString();
+        if (method.isEmpty()) return new Run(shownAs.toString(), null, null, null, scores);
         JsonNode budget = meta.path("compression").path("budget");
-        return method.equals("full") || budget.isMissingNode() ? method : method + " " + budget.asInt();
+        return new Run(method, method.equals("full") || !budget.isNumber() ? null : budget.asInt(),
+                meta.path("kv_bits").isNumber() ? meta.get("kv_bits").asInt() : null,
+                meta.path("mean_kv_bytes").isNumber() ? meta.get("mean_kv_bytes").asDouble() : null, scores);
     }
 
-    public static String markdown(List<Run> runs) {
+    /** The table; bytes formats the mean KV bytes with their unit. */
+    public static String markdown(List<Run> runs, LongFunction<String> bytes) {
         Set<String> columns = new LinkedHashSet<>();
         runs.forEach(r -> columns.addAll(r.scores().keySet()));
-        StringBuilder sb = new StringBuilder("| run |");
+        StringBuilder sb = new StringBuilder("| method | budget (tokens) | KV bits | mean KV |");
         columns.forEach(c -> sb.append(' ').append(c).append(" |"));
-        sb.append(" Avg |\n|---|");
+        sb.append(" Avg |\n|---|---:|---:|---:|");
         columns.forEach(c -> sb.append("---:|"));
         sb.append("---:|\n");
         for (Run r : runs) {
-            sb.append("| ").append(r.label()).append(" |");
+            sb.append("| ").append(r.method()).append(" | ").append(r.budget() == null ? "-" : r.budget())
+                    .append(" | ").append(r.kvBits() == null ? "-" : r.kvBits())
+                    .append(" | ").append(r.meanKvBytes() == null ? "-" : bytes.apply(Math.round(r.meanKvBytes())))
+                    .append(" |");
             List<Double> present = new ArrayList<>();
             for (String c : columns) {
                 Double v = r.scores().get(c);

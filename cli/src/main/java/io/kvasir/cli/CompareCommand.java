@@ -14,7 +14,10 @@ import picocli.CommandLine.Spec;
 /** `kvasir compare`: a markdown table of several runs' scores. */
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = {"Print a markdown table comparing result files (longbench-score / ruler result.json, needle"
-                + " summary.json, or folders holding them): one row per run, one column per dataset, then Avg.",
+                + " summary.json), folders holding one, or sweep folders (needle / longbench / ruler --out with lists of"
+                + " methods, budgets, KV bits): one row per run with its method, budget, KV bits and mean KV bytes held"
+                + " per sequence, one column per dataset or task, then Avg (plain mean of the row's scores).",
+            "Example: kvasir compare needle-sweep",
             "Example: kvasir compare pred/full pred/snapkv-128 pred/h2o-128"})
 final class CompareCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "RESULT", description = "Result files or folders.")
@@ -32,8 +35,10 @@ final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         for (Path p : results) if (!Files.exists(p)) throw new IllegalArgumentException(p + ": not found");
-        String table = ResultTable.markdown(results.stream().map(ResultTable::read).toList());
+        String table = ResultTable.markdown(results.stream().flatMap(p -> ResultTable.read(p).stream()).toList(),
+                Units::bytes);
         spec.commandLine().getOut().print(table);
+        spec.commandLine().getOut().flush(); // print() does not flush an autoflush writer; main exits right after
         if (out != null) Files.writeString(out, table);
         return 0;
     }

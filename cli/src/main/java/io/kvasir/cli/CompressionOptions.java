@@ -2,6 +2,7 @@ package io.kvasir.cli;
 
 import io.kvasir.compression.CompressionConfig;
 import io.kvasir.compression.CompressionConfigBuilder;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
@@ -9,15 +10,17 @@ import picocli.CommandLine.Option;
  * the reference runners' defaults (shown in --help).
  */
 public final class CompressionOptions {
-    @Option(names = "--method", paramLabel = "NAME", defaultValue = "full",
-            description = "KV-cache compression: full, streamingllm, h2o, snapkv, pyramidkv, windowkv (default: ${DEFAULT-VALUE}).")
-    String method;
+    @Option(names = {"--method", "--methods"}, paramLabel = "NAME", defaultValue = "full", split = ",",
+            description = "KV-cache compression: full, streamingllm, h2o, snapkv, pyramidkv, windowkv; needle, longbench"
+                    + " and ruler take a comma list to sweep (default: ${DEFAULT-VALUE}).")
+    List<String> methods;
 
-    @Option(names = "--budget", paramLabel = "TOKENS", defaultValue = "2048",
+    @Option(names = {"--budget", "--budgets"}, paramLabel = "TOKENS", defaultValue = "2048", split = ",",
             description = "Prompt tokens kept per layer and stored head. Includes the observation window for"
                     + " h2o/snapkv/pyramidkv and the sinks for streamingllm; for windowkv it is the mean review budget"
-                    + " per layer, the observation window (suffix) coming on top (default: ${DEFAULT-VALUE}).")
-    int budget;
+                    + " per layer, the observation window (suffix) coming on top; needle, longbench and ruler take a"
+                    + " comma list to sweep (default: ${DEFAULT-VALUE}).")
+    List<Integer> budgets;
 
     @Option(names = "--window", paramLabel = "TOKENS", defaultValue = "8",
             description = "Observation window: the last prompt tokens whose queries score the rest, always kept"
@@ -79,8 +82,13 @@ public final class CompressionOptions {
                     + " (for parity with published numbers; default float32).")
     boolean fp16Scores;
 
-    /** The validated configuration; a bad combination fails with one line. */
+    /** The validated configuration of a command that runs one method and budget; a list fails with one line. */
     CompressionConfig config() {
+        return config(Sweep.single(methods, "--method"), Sweep.single(budgets, "--budget"));
+    }
+
+    /** The validated configuration for one method and budget of a sweep, the other options as given. */
+    CompressionConfig config(String method, int budget) {
         CompressionConfigBuilder b = CompressionConfig.builder()
                 .method(method).budget(budget).window(window).kernel(kernel).pooling(pooling).gqaMode(gqaMode)
                 .sinkTokens(sinks).reviewWindow(reviewWindow).sharedLayers(sharedLayers).suffixMax(suffixMax)

@@ -182,8 +182,9 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void write(Path dir, List<DemoSweep.Result> results, double seconds) {
-        ObjectNode o = RunMetadata.of(dir, results.get(0).method.compression(), Version.get(), seed);
-        o.remove(List.of("method", "compression", "kv_precision"));
+        ObjectNode o = RunMetadata.of(dir, results.get(0).method.compression(), results.get(0).method.storage(),
+                Version.get(), seed);
+        o.remove(List.of("method", "compression", "kv_bits", "kv_storage")); // per method in the rows below
         o.put("benchmark", "demo");
         o.put("budget_tokens", budget);
         lengths.forEach(o.putArray("context_lengths")::add);

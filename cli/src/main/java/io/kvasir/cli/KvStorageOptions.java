@@ -6,6 +6,7 @@ import io.kvasir.compression.CompressionConfig;
 import io.kvasir.compression.KvLayout;
 import io.kvasir.compression.KvStorage;
 import io.kvasir.compression.QuantScheme;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -13,10 +14,10 @@ import picocli.CommandLine.Option;
 
 /** How cached keys and values are stored: width, quantization, LayerQuant, or one byte budget. */
 final class KvStorageOptions {
-    @Option(names = "--kv-bits", paramLabel = "BITS", defaultValue = "32",
+    @Option(names = "--kv-bits", paramLabel = "BITS", defaultValue = "32", split = ",",
             description = "Storage of cached keys and values: 32 (float32), 16 (IEEE half), or 8, 4, 2-bit codes"
-                    + " (see --quant) (default: ${DEFAULT-VALUE}).")
-    int kvBits;
+                    + " (see --quant); needle, longbench and ruler take a comma list to sweep (default: ${DEFAULT-VALUE}).")
+    List<Integer> kvBits;
 
     @Option(names = "--quant", paramLabel = "SCHEME", defaultValue = "kivi",
             description = "Grouping of 8/4/2-bit codes: kivi (keys per channel over G tokens, values per token over"
@@ -61,8 +62,13 @@ final class KvStorageOptions {
                     + " per-layer token counts that fit for the chosen --method, overriding --kv-bits and --budget.")
     String kvBudget;
 
-    /** The storage from the flags (without --kv-budget). */
+    /** The storage from the flags (without --kv-budget) of a command that runs one width; a list fails with one line. */
     KvStorage storage() {
+        return storage(Sweep.single(kvBits, "--kv-bits"));
+    }
+
+    /** The storage for one width of a sweep, the other flags as given. */
+    KvStorage storage(int kvBits) {
         QuantScheme scheme = QuantScheme.parse(quant.toLowerCase(Locale.ROOT));
         KvStorage s = KvStorage.of(kvBits).withQuantization(scheme, quantGroup, quantResidual);
         if (scheme == QuantScheme.KVQUANT) {

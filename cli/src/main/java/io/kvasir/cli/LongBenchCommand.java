@@ -11,14 +11,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** `kvasir longbench`: generate LongBench predictions with a compressed KV cache. */
+/** `kvasir longbench`: generate LongBench predictions with a compressed KV cache, one run or a sweep. */
 @Command(name = "longbench", mixinStandardHelpOptions = true,
         description = {"Run LongBench v1 datasets (official JSONL files: input, context, answers, all_classes, length,"
                 + " dataset, _id) with the reference prompt templates, max new tokens and middle truncation; write"
-                + " <out>/<dataset>.jsonl predictions (resumable: examples already there are skipped) and <out>/run.json.",
-            "Score them with 'kvasir longbench-score --pred OUT'.",
-            "Example: kvasir longbench --model DIR --data LongBench/data --datasets qasper,trec --out pred/snapkv"
-                    + " --method snapkv --budget 2048"})
+                + " <out>/<dataset>.jsonl predictions (resumable: examples already there are skipped) and <out>/run.json"
+                + " (run metadata; mean KV bytes and timings once the run ends).",
+            "Comma lists in --method, --budget and --kv-bits sweep every combination, each into <out>/<name>"
+                    + " (e.g. snapkv-b128-kv4). Score with 'kvasir longbench-score --pred OUT', then 'kvasir compare OUT'.",
+            "Example: kvasir longbench --model DIR --data LongBench/data --datasets qasper,trec --out pred"
+                    + " --methods snapkv,windowkv --budgets 128,512 --kv-bits 16,4"})
 final class LongBenchCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;
@@ -51,6 +53,9 @@ final class LongBenchCommand implements Callable<Integer> {
     CompressionOptions compression;
 
     @Mixin
+    KvStorageOptions kvStorage;
+
+    @Mixin
     DebugOption debug;
 
     @Spec
@@ -58,17 +63,24 @@ final class LongBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        BenchRun run = BenchRun.of(model, compression, maxInputTokens, null, 0);
+        int limitTokens = InputLimit.resolve(model, maxInputTokens, null);
         List<String> names = datasets == null || datasets.isEmpty() ? LongBenchDataset.ENGLISH : datasets;
         for (String n : names) {
             if (LongBenchDataset.byName(n).isEmpty()) throw new IllegalArgumentException("unknown LongBench dataset '" + n + "'");
         }
+        Sweep sweep = Sweep.of(model, compression, kvStorage, out, 0);
         try (Model m = model.load()) {
-            LongBenchRunner runner = new LongBenchRunner(m, data, out, run.maxInputTokens(), profile, run.config(),
-                    run.metadata(), limit);
-            for (String n : names) runner.run(n, spec.commandLine().getErr());
+            sweep.check(m);
+            sweep.run(spec.commandLine().getErr(), p -> {
+                LongBenchRunner r = new LongBenchRunner(m, data, p.dir(), limitTokens, profile, p.config(), p.storage(),
+                        p.metadata(), limit);
+                return new Sweep.Job<>(() -> r.pending(names), done -> {
+                    r.runAll(names, done);
+                    return p.dir();
+                });
+            });
         }
-        spec.commandLine().getOut().println("wrote predictions to " + out);
+        for (Sweep.Point p : sweep.points()) spec.commandLine().getOut().println("wrote predictions to " + p.dir());
         return 0;
     }
 }

@@ -1,25 +1,29 @@
 package io.kvasir.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kvasir.bench.RunMetadata;
 import io.kvasir.bench.needle.NeedleGrid;
 import io.kvasir.bench.needle.NeedleRunner;
-import io.kvasir.compression.CompressionConfig;
+import io.kvasir.bench.needle.NeedleTask;
 import io.kvasir.model.Model;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** `kvasir needle`: needle-in-a-haystack grid with a compressed KV cache. */
+/** `kvasir needle`: needle-in-a-haystack grid with a compressed KV cache, one run or a sweep. */
 @Command(name = "needle", mixinStandardHelpOptions = true,
-        description = {"Needle-in-a-haystack: for each context length (tokens) and depth (percent) insert the San Francisco"
-                + " needle into the haystack, ask for it (greedy, stop at newline) and score the answer by the share of"
-                + " the 11 needle words it contains. Writes <out>/cells.jsonl (resumable), summary.json and heatmap.png.",
+        description = {"Needle-in-a-haystack: for each context length (tokens) and depth (percent) insert the needle"
+                + " into the haystack, ask for it (greedy, stop at newline) and score the answer: the stored score is"
+                + " 10 x ROUGE-1 F against the needle, the heatmap shows the share of the needle's answer words in the"
+                + " answer. Writes <out>/cells.jsonl (resumable), summary.json and heatmap.png (overall score in its title).",
+            "Comma lists in --method, --budget and --kv-bits sweep every combination, each into <out>/<name>"
+                    + " (e.g. snapkv-b128-kv4); 'kvasir compare OUT' tabulates the sweep.",
             "Example: kvasir needle --model DIR --haystack PaulGrahamEssays --min-length 1000 --max-length 8000"
-                    + " --step 100 --out needle/snapkv --method snapkv --budget 128 --window 32"})
+                    + " --step 100 --out needle --methods full,snapkv,windowkv --budgets 128,512 --kv-bits 16,4 --window 32"})
 final class NeedleCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;
@@ -27,6 +31,24 @@ final class NeedleCommand implements Callable<Integer> {
     @Option(names = "--haystack", paramLabel = "DIR",
             description = "Folder of .txt files, concatenated in name order (default: a built-in essay text).")
     Path haystack;
+
+    @Option(names = "--needle", paramLabel = "TEXT",
+            description = "The sentence hidden in the haystack; \\n stands for a newline (default: the San Francisco"
+                    + " sentence of the reference, between newlines). The heatmap looks for its words after a leading"
+                    + " restatement of the question (without the question's trailing colon), else for all its words.")
+    String needle;
+
+    @Option(names = "--question", paramLabel = "TEXT",
+            description = "The question asked after the context; \\n stands for a newline (default: \"The best thing"
+                    + " to do in San Francisco is: \").")
+    String question;
+
+    @Option(names = "--template", paramLabel = "TEXT",
+            description = "The prompt; {context} is replaced by the haystack with the needle, {question} by the"
+                    + " question; \\n stands for a newline; tokenized with BOS, no chat template (default: \"<|im_start|>"
+                    + " This is a very long story book: <book> {context} </book>.\\n Based on the content of the book,"
+                    + " Question: {question}\\nAnswer:\").")
+    String template;
 
     @Option(names = "--min-length", paramLabel = "TOKENS", defaultValue = "1000",
             description = "First context length (default: ${DEFAULT-VALUE}).")
@@ -55,6 +77,9 @@ final class NeedleCommand implements Callable<Integer> {
     CompressionOptions compression;
 
     @Mixin
+    KvStorageOptions kvStorage;
+
+    @Mixin
     DebugOption debug;
 
     @Spec
@@ -62,16 +87,31 @@ final class NeedleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CompressionConfig config = compression.config();
         NeedleGrid grid = NeedleGrid.of(minLength, maxLength, step, depths);
         if (minLength <= 200) throw new IllegalArgumentException("--min-length must exceed the 200-token template reserve");
+        NeedleTask task = new NeedleTask(text(needle, NeedleTask.DEFAULT.needle()),
+                text(question, NeedleTask.DEFAULT.question()), text(template, NeedleTask.DEFAULT.template()));
+        Sweep sweep = Sweep.of(model, compression, kvStorage, out, 0);
+        PrintWriter w = spec.commandLine().getOut();
         try (Model m = model.load()) {
-            ObjectNode meta = RunMetadata.of(model.dir, config, Version.get(), 0);
-            ObjectNode summary = new NeedleRunner(m, grid, haystack, out, config, meta, maxNewTokens)
-                    .run(spec.commandLine().getErr());
-            spec.commandLine().getOut().printf("overall score %.4f over %d cells; wrote %s%n",
-                    summary.get("overall_score").asDouble(), summary.get("cells").asInt(), out);
+            sweep.check(m);
+            List<ObjectNode> summaries = sweep.run(spec.commandLine().getErr(), p -> {
+                NeedleRunner r = new NeedleRunner(m, grid, haystack, p.dir(), task, p.config(), p.storage(), p.metadata(),
+                        maxNewTokens);
+                return new Sweep.Job<>(r::pending, r::run);
+            });
+            for (int i = 0; i < summaries.size(); i++) {
+                ObjectNode s = summaries.get(i);
+                w.printf(java.util.Locale.ROOT, "%s: overall score %.4f over %d cells, mean KV %s; wrote %s%n",
+                        sweep.points().get(i).name(), s.get("overall_score").asDouble(), s.get("cells").asInt(),
+                        Units.bytes(s.get("mean_kv_bytes").asLong()), sweep.points().get(i).dir());
+            }
         }
         return 0;
+    }
+
+    /** The flag's text with \n read as a newline, or the default. */
+    private static String text(String flag, String fallback) {
+        return flag == null ? fallback : flag.replace("\\n", "\n");
     }
 }

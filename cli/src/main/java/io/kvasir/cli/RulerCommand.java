@@ -12,11 +12,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** `kvasir ruler`: pre-generated RULER tasks scored with string_match_all. */
+/** `kvasir ruler`: pre-generated RULER tasks scored with string_match_all, one run or a sweep. */
 @Command(name = "ruler", mixinStandardHelpOptions = true,
         description = {"Run pre-generated RULER tasks (<data>/<task>.jsonl lines: index, input, outputs, length): the input"
                 + " as is with BOS, greedy, 64 new tokens; write <out>/<task>.jsonl (resumable) and <out>/result.json"
-                + " with string_match_all scores x100.",
+                + " with string_match_all scores x100, run metadata, mean KV bytes and timings.",
+            "Comma lists in --method, --budget and --kv-bits sweep every combination, each into <out>/<name>"
+                    + " (e.g. snapkv-b128-kv4); 'kvasir compare OUT' tabulates the sweep.",
             "Example: kvasir ruler --model DIR --data RULER/4096 --tasks niah_single_1,vt --out ruler/snapkv --method snapkv"})
 final class RulerCommand implements Callable<Integer> {
     static final List<String> TASKS = List.of("niah_single_1", "niah_single_2", "niah_single_3", "niah_multikey_1",
@@ -59,6 +61,9 @@ final class RulerCommand implements Callable<Integer> {
     CompressionOptions compression;
 
     @Mixin
+    KvStorageOptions kvStorage;
+
+    @Mixin
     DebugOption debug;
 
     @Spec
@@ -66,15 +71,23 @@ final class RulerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        BenchRun run = BenchRun.of(model, compression, maxInputTokens, 1_000_000, seed);
+        int limitTokens = InputLimit.resolve(model, maxInputTokens, 1_000_000);
         List<String> names = tasks == null || tasks.isEmpty() ? TASKS : tasks;
+        Sweep sweep = Sweep.of(model, compression, kvStorage, out, seed);
         try (Model m = model.load()) {
+            sweep.check(m);
             if (generateLength != null) generate(m, names);
-            ObjectNode result = new RulerRunner(m, data, out, run.maxInputTokens(), run.config(), run.metadata(), limit)
-                    .runAll(names, spec.commandLine().getErr());
+            List<ObjectNode> results = sweep.run(spec.commandLine().getErr(), p -> {
+                RulerRunner r = new RulerRunner(m, data, p.dir(), limitTokens, p.config(), p.storage(), p.metadata(), limit);
+                return new Sweep.Job<>(() -> r.pending(names), done -> r.runAll(names, done));
+            });
             var w = spec.commandLine().getOut();
-            for (String t : names) w.printf("%-18s %6.2f%n", t, result.get(t).asDouble());
-            w.println("wrote " + out.resolve("result.json"));
+            for (int i = 0; i < results.size(); i++) {
+                Sweep.Point p = sweep.points().get(i);
+                if (results.size() > 1) w.println(p.name() + ":");
+                for (String t : names) w.printf("%-18s %6.2f%n", t, results.get(i).get(t).asDouble());
+                w.println("wrote " + p.dir().resolve("result.json"));
+            }
         }
         return 0;
     }

@@ -101,6 +101,30 @@ class LongBenchCommandTest {
     }
 
     @Test
+    void sweepIsScoredPerRunAndCompared(@TempDir Path tmp) throws IOException {
+        Path out = tmp.resolve("sweep");
+        Cli r = Cli.run("longbench", "--model", Fixtures.model("qwen2-bias-f32").toString(), "--data", DATA.toString(),
+                "--datasets", "hotpotqa,trec", "--out", out.toString(), "--max-input-tokens", "128", "--limit", "1",
+                "--method", "full,snapkv", "--budget", "48");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.err().contains("] 4/4 100%"), r.err());
+        for (String n : List.of("full-kv32", "snapkv-b48-kv32")) {
+            JsonNode run = JSON.readTree(out.resolve(n).resolve("run.json").toFile());
+            assertEquals(2, run.get("items").asInt(), n);
+            assertTrue(run.get("mean_kv_bytes").asDouble() > 0 && run.has("finished_utc"), n);
+            assertEquals(1, lines(out.resolve(n).resolve("hotpotqa.jsonl")).size());
+        }
+        Cli score = Cli.run("longbench-score", "--pred", out.toString());
+        assertEquals(0, score.exitCode(), score.err());
+        assertTrue(Files.exists(out.resolve("full-kv32/result.json")) && Files.exists(out.resolve("snapkv-b48-kv32/result.json")));
+        Cli c = Cli.run("compare", out.toString());
+        assertEquals(0, c.exitCode(), c.err());
+        List<String> rows = c.out().lines().toList();
+        assertEquals("| method | budget (tokens) | KV bits | mean KV | hotpotqa | trec | Avg |", rows.get(0));
+        assertTrue(rows.get(2).startsWith("| full | - | 32 | ") && rows.get(3).startsWith("| snapkv | 48 | 32 | "), c.out());
+    }
+
+    @Test
     void officialProfileUsesTheChatTemplateExceptForFewShotTasks(@TempDir Path tmp) throws IOException {
         Path out = tmp.resolve("out");
         Cli r = Cli.run("longbench", "--model", Fixtures.model("qwen2-bias-f32").toString(), "--data", DATA.toString(),

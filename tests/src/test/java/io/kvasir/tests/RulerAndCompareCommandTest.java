@@ -50,8 +50,37 @@ class RulerAndCompareCommandTest {
                 + " \"compression\": {\"budget\": 128}}}}");
         Cli r = Cli.run("compare", tmp.resolve("a.json").toString(), tmp.resolve("b.json").toString());
         assertEquals(0, r.exitCode(), r.err());
-        assertEquals("| run | qasper | trec | Avg |\n|---|---:|---:|---:|\n| full | 40.00 | 60.50 | 50.25 |\n"
-                + "| snapkv 128 | 30.25 | - | 30.25 |\n", r.out());
+        assertEquals("| method | budget (tokens) | KV bits | mean KV | qasper | trec | Avg |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|\n| full | - | - | - | 40.00 | 60.50 | 50.25 |\n"
+                + "| snapkv | 128 | - | - | 30.25 | - | 30.25 |\n", r.out());
         assertEquals(2, Cli.run("compare", tmp.resolve("missing.json").toString()).exitCode());
+        Files.createDirectories(tmp.resolve("empty/run"));
+        Cli empty = Cli.run("compare", tmp.resolve("empty").toString());
+        assertEquals(2, empty.exitCode());
+        assertTrue(empty.err().contains("no result.json or summary.json"), empty.err());
+    }
+
+    @Test
+    void rulerSweepRecordsStorageAndCompareReadsIt(@TempDir Path tmp) throws IOException {
+        Path out = tmp.resolve("sweep");
+        Cli r = Cli.run("ruler", "--model", Fixtures.model("qwen2-bias-f32").toString(), "--data",
+                Fixtures.ROOT.resolve("ruler").toString(), "--tasks", "niah_single_1", "--out", out.toString(), "--limit", "1",
+                "--methods", "streamingllm", "--budgets", "32", "--kv-bits", "32,8", "--quant-group", "16",
+                "--quant-residual", "16");
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode wide = JSON.readTree(out.resolve("streamingllm-b32-kv32/result.json").toFile()).get("_meta");
+        JsonNode narrow = JSON.readTree(out.resolve("streamingllm-b32-kv8/result.json").toFile()).get("_meta");
+        assertEquals(32, wide.get("kv_bits").asInt());
+        assertEquals(8, narrow.get("kv_storage").get("bits").asInt());
+        assertEquals("kivi", narrow.get("kv_storage").get("scheme").asText());
+        assertEquals(1, narrow.get("items").asInt());
+        assertTrue(narrow.get("mean_kv_bytes").asDouble() < wide.get("mean_kv_bytes").asDouble() / 2,
+                "8-bit codes against float32: " + narrow + wide);
+        Cli c = Cli.run("compare", out.toString());
+        assertEquals(0, c.exitCode(), c.err());
+        List<String> rows = c.out().lines().toList();
+        assertEquals(4, rows.size(), c.out());
+        assertTrue(rows.get(2).startsWith("| streamingllm | 32 | 32 | "), c.out());
+        assertTrue(rows.get(3).startsWith("| streamingllm | 32 | 8 | "), c.out());
     }
 }

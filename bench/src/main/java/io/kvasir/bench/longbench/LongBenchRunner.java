@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvasir.bench.JsonlFile;
+import io.kvasir.bench.RunMetadata;
 import io.kvasir.compression.CompressionConfig;
-import io.kvasir.compression.KvPrecision;
+import io.kvasir.compression.KvStorage;
 import io.kvasir.model.GenerationRequest;
 import io.kvasir.model.GenerationResult;
 import io.kvasir.model.Generator;
@@ -13,30 +15,31 @@ import io.kvasir.model.Model;
 import io.kvasir.model.SamplingSettings;
 import io.kvasir.model.tokenizer.ChatMessage;
 import io.kvasir.model.tokenizer.ChatTemplate;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Runs LongBench v1 datasets on a model (spec 5.2-5.4): template, middle truncation, optional chat
  * template, greedy generation with the dataset's max new tokens; appends one JSON line per example to
- * {@code <out>/<dataset>.jsonl} (the official pred layout) and skips examples already there (resumable).
+ * {@code <out>/<dataset>.jsonl} (the official pred layout) and skips examples already there (resumable);
+ * {@code <out>/run.json} holds the run metadata, with the totals over all prediction lines once the run ends.
  *
  * @param profile "paper" (QPruningKV: no chat template, EOS stop only) or "official" (LongBench /
  *                KVCache-Factory: chat template except few-shot and code tasks, samsum stops on "\n")
  */
 public record LongBenchRunner(Model model, Path dataDir, Path outDir, int maxInputTokens, String profile,
-                              CompressionConfig compression, ObjectNode metadata, int limitPerDataset) {
+                              CompressionConfig compression, KvStorage storage, ObjectNode metadata,
+                              int limitPerDataset) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public LongBenchRunner {
@@ -46,29 +49,56 @@ public record LongBenchRunner(Model model, Path dataDir, Path outDir, int maxInp
         if (maxInputTokens < 2) throw new IllegalArgumentException("--max-input-tokens must be at least 2");
     }
 
+    /** Examples of the datasets (after the limit) not yet in their prediction files. */
+    public int pending(List<String> names) {
+        int n = 0;
+        for (String name : names) {
+            Set<String> done = doneIds(outDir.resolve(name + ".jsonl"));
+            for (JsonNode row : rows(name)) if (!done.contains(row.path("_id").asText(""))) n++;
+        }
+        return n;
+    }
+
+    /** Runs the datasets, calling exampleDone after each new prediction; then writes run.json with the totals. */
+    public void runAll(List<String> names, Consumer<String> exampleDone) {
+        long start = System.nanoTime();
+        for (String name : names) dataset(name); // unknown names fail before any generation
+        writeMetadata(metadata);
+        for (String name : names) run(name, exampleDone);
+        List<JsonNode> lines = new ArrayList<>();
+        for (String name : names) lines.addAll(JsonlFile.readValid(outDir.resolve(name + ".jsonl")));
+        writeMetadata(RunMetadata.withTotals(metadata, lines, (System.nanoTime() - start) / 1e9));
+    }
+
     /** Runs one dataset (name as the data file: {@code <name>.jsonl}, {@code _e} names for LongBench-E). */
-    public void run(String name, PrintWriter progress) {
-        LongBenchDataset dataset = LongBenchDataset.byName(name)
-                .orElseThrow(() -> new IllegalArgumentException("unknown LongBench dataset '" + name + "'"));
-        Path in = dataDir.resolve(name + ".jsonl");
-        if (!Files.isRegularFile(in)) throw new IllegalArgumentException("no data file " + in);
-        List<JsonNode> rows = readJsonl(in);
-        if (limitPerDataset > 0 && rows.size() > limitPerDataset) rows = rows.subList(0, limitPerDataset);
+    private void run(String name, Consumer<String> exampleDone) {
+        LongBenchDataset dataset = dataset(name);
+        List<JsonNode> rows = rows(name);
         Path out = outDir.resolve(name + ".jsonl");
         Set<String> done = doneIds(out);
-        writeMetadata();
         Generator generator = new Generator(model);
         int index = 0;
         for (JsonNode row : rows) {
             index++;
             String id = row.path("_id").asText("");
             if (done.contains(id)) continue;
-            long t0 = System.nanoTime();
             ObjectNode line = predict(dataset, name, row, generator);
-            append(out, line);
-            progress.printf("%s %d/%d  %d prompt tokens  %.1f s%n", name, index, rows.size(),
-                    line.get("prompt_tokens").asInt(), (System.nanoTime() - t0) / 1e9);
+            JsonlFile.append(out, line);
+            exampleDone.accept(String.format(Locale.ROOT, "%s %d/%d, %d prompt tokens", name, index, rows.size(),
+                    line.get("prompt_tokens").asInt()));
         }
+    }
+
+    private static LongBenchDataset dataset(String name) {
+        return LongBenchDataset.byName(name)
+                .orElseThrow(() -> new IllegalArgumentException("unknown LongBench dataset '" + name + "'"));
+    }
+
+    private List<JsonNode> rows(String name) {
+        Path in = dataDir.resolve(name + ".jsonl");
+        if (!Files.isRegularFile(in)) throw new IllegalArgumentException("no data file " + in);
+        List<JsonNode> rows = readJsonl(in);
+        return limitPerDataset > 0 && rows.size() > limitPerDataset ? rows.subList(0, limitPerDataset) : rows;
     }
 
     ObjectNode predict(LongBenchDataset dataset, String name, JsonNode row, Generator generator) {
@@ -85,7 +115,7 @@ public record LongBenchRunner(Model model, Path dataDir, Path outDir, int maxInp
         }
         List<String> stops = profile.equals("official") && dataset.stopsOnNewline() ? List.of("\n") : List.of();
         GenerationRequest req = new GenerationRequest(ids, dataset.maxNewTokens(), SamplingSettings.GREEDY, stops,
-                compression, KvPrecision.F32, dataset.name(), null).withMinNewTokens(1); // min_length = prompt + 1 (spec 5.4)
+                compression, storage, dataset.name(), null).withMinNewTokens(1); // min_length = prompt + 1 (spec 5.4)
         GenerationResult result = generator.generate(req, piece -> { });
         ObjectNode line = JSON.createObjectNode();
         line.put("pred", result.text());
@@ -104,10 +134,10 @@ public record LongBenchRunner(Model model, Path dataDir, Path outDir, int maxInp
         return line;
     }
 
-    private void writeMetadata() {
+    private void writeMetadata(ObjectNode base) {
         try {
             Files.createDirectories(outDir);
-            ObjectNode m = metadata.deepCopy();
+            ObjectNode m = base.deepCopy();
             m.put("benchmark", "longbench");
             m.put("profile", profile);
             m.put("max_input_tokens", maxInputTokens);
@@ -119,35 +149,10 @@ public record LongBenchRunner(Model model, Path dataDir, Path outDir, int maxInp
         }
     }
 
-    private static void append(Path out, ObjectNode line) {
-        try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND)) {
-            w.write(JSON.writeValueAsString(line));
-            w.write('\n');
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
-        }
-    }
-
     /** _ids of complete lines already written; a torn last line (killed run) is dropped and redone. */
     static Set<String> doneIds(Path out) {
         Set<String> done = new HashSet<>();
-        if (!Files.exists(out)) return done;
-        List<String> keep = new ArrayList<>();
-        try {
-            for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
-                if (line.isBlank()) continue;
-                try {
-                    done.add(JSON.readTree(line).path("_id").asText(""));
-                    keep.add(line);
-                } catch (IOException torn) {
-                    // an interrupted write: rewrite the file without it
-                }
-            }
-            Files.write(out, keep, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + out + ": " + e.getMessage(), e);
-        }
+        for (JsonNode n : JsonlFile.readValid(out)) done.add(n.path("_id").asText(""));
         return done;
     }
 

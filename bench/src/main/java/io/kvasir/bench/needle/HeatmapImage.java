@@ -29,16 +29,23 @@ public final class HeatmapImage {
                 (int) Math.round(a.getBlue() + f * (b.getBlue() - a.getBlue())));
     }
 
-    /** rows = depths ascending top to bottom, columns = context lengths ascending. */
-    public static void write(double[][] table, List<Integer> lengths, List<Integer> depths, Path png) throws IOException {
+    /** rows = depths ascending top to bottom, columns = context lengths ascending; title above the grid. */
+    public static void write(double[][] table, List<Integer> lengths, List<Integer> depths, String title, Path png)
+            throws IOException {
         System.setProperty("java.awt.headless", "true");
-        int cell = 28, left = 90, top = 20, bottom = 90, right = 80;
-        int w = left + cell * lengths.size() + right, h = top + cell * depths.size() + bottom;
+        Font titleFont = new Font(Font.SANS_SERIF, Font.BOLD, 13);
+        int cell = 28, left = 90, top = 40, bottom = 90, right = 80;
+        int titleWidth = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics().getFontMetrics(titleFont)
+                .stringWidth(title);
+        int w = Math.max(left + cell * lengths.size() + right, titleWidth + 40), h = top + cell * depths.size() + bottom;
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, w, h);
+        g.setColor(Color.BLACK);
+        g.setFont(titleFont);
+        g.drawString(title, (w - titleWidth) / 2, 24);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
         for (int r = 0; r < depths.size(); r++) {
             for (int c = 0; c < lengths.size(); c++) {

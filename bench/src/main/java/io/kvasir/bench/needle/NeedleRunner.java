@@ -5,15 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvasir.bench.JsonlFile;
+import io.kvasir.bench.RunMetadata;
 import io.kvasir.compression.CompressionConfig;
-import io.kvasir.compression.KvPrecision;
+import io.kvasir.compression.KvStorage;
 import io.kvasir.model.GenerationRequest;
 import io.kvasir.model.GenerationResult;
 import io.kvasir.model.Generator;
 import io.kvasir.model.Model;
 import io.kvasir.model.SamplingSettings;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,21 +22,33 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Needle-in-a-haystack (spec 4): one greedy generation per (context length, depth) cell, appended to
  * {@code cells.jsonl} (cells already there are skipped: resumable), then {@code summary.json} and
- * {@code heatmap.png}.
+ * {@code heatmap.png} (its title: the run and the overall score).
  */
-public record NeedleRunner(Model model, NeedleGrid grid, Path haystackDir, Path outDir, CompressionConfig compression,
-                           ObjectNode metadata, int maxNewTokens) {
+public record NeedleRunner(Model model, NeedleGrid grid, Path haystackDir, Path outDir, NeedleTask task,
+                           CompressionConfig compression, KvStorage storage, ObjectNode metadata, int maxNewTokens) {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ssZ");
     /** Tokens kept free of haystack for the template and answer (spec 4.2 step 2). */
     static final int RESERVE = 200;
 
-    public ObjectNode run(PrintWriter progress) {
+    /** Cells of the grid not yet in cells.jsonl. */
+    public int pending() {
+        Map<String, JsonNode> done = readDone(outDir.resolve("cells.jsonl"));
+        int n = 0;
+        for (int length : grid.lengths()) for (int depth : grid.depths()) if (!done.containsKey(key(length, depth))) n++;
+        return n;
+    }
+
+    /** Runs the missing cells, calling cellDone after each, then writes summary.json and heatmap.png. */
+    public ObjectNode run(Consumer<String> cellDone) {
+        long start = System.nanoTime();
         try {
             Files.createDirectories(outDir);
         } catch (IOException e) {
@@ -44,30 +56,31 @@ public record NeedleRunner(Model model, NeedleGrid grid, Path haystackDir, Path 
         }
         Path cellsFile = outDir.resolve("cells.jsonl");
         Map<String, JsonNode> done = readDone(cellsFile);
+        for (JsonNode cell : done.values()) {
+            if (!cell.path("needle").asText().equals(task.needle())) {
+                throw new IllegalArgumentException(cellsFile + " holds cells of another needle; choose another --out");
+            }
+        }
         Haystack haystack = Haystack.load(model.tokenizer(), haystackDir, grid.maxLength());
         Generator generator = new Generator(model);
-        int total = grid.lengths().size() * grid.depths().size(), index = 0;
         for (int length : grid.lengths()) {
             for (int depth : grid.depths()) {
-                index++;
                 if (done.containsKey(key(length, depth))) continue;
                 long t0 = System.nanoTime();
-                String context = haystack.context(length, depth, NeedleScores.NEEDLE, RESERVE);
-                String prompt = "<|im_start|> This is a very long story book: <book> " + context
-                        + " </book>.\n Based on the content of the book, Question: " + NeedleScores.QUESTION + "\nAnswer:";
-                int[] ids = model.tokenizer().encode(prompt, true);
+                String context = haystack.context(length, depth, task.needle(), RESERVE);
+                int[] ids = model.tokenizer().encode(task.prompt(context), true);
                 GenerationRequest req = new GenerationRequest(ids, maxNewTokens, SamplingSettings.GREEDY, List.of("\n"),
-                        compression, KvPrecision.F32, null, null);
+                        compression, storage, null, null);
                 GenerationResult result = generator.generate(req, piece -> { });
                 String response = result.text().strip();
                 ObjectNode cell = JSON.createObjectNode();
                 cell.put("context_length", length);
                 cell.put("depth_percent", (double) depth);
                 cell.put("version", 1);
-                cell.put("needle", NeedleScores.NEEDLE);
+                cell.put("needle", task.needle());
                 cell.put("model_response", response);
-                cell.put("score", NeedleScores.rouge1x10(response));
-                cell.put("score_heatmap", NeedleScores.heatmap(response));
+                cell.put("score", task.score(response));
+                cell.put("score_heatmap", task.recall(response));
                 cell.put("prompt_tokens", ids.length);
                 cell.put("kv_bytes", result.cache().bytesHeld());
                 cell.put("prefill_ms", result.timings().prefillMs());
@@ -76,14 +89,14 @@ public record NeedleRunner(Model model, NeedleGrid grid, Path haystackDir, Path 
                 cell.put("test_timestamp_utc", ZonedDateTime.now(ZoneOffset.UTC).format(STAMP));
                 JsonlFile.append(cellsFile, cell);
                 done.put(key(length, depth), cell);
-                progress.printf("needle %d/%d  length %d tokens  depth %d%%  score %.3f  %.1f s%n", index, total, length,
-                        depth, cell.get("score_heatmap").asDouble(), cell.get("test_duration_seconds").asDouble());
+                cellDone.accept(String.format(Locale.ROOT, "length %d tokens, depth %d%%, recall %.2f", length, depth,
+                        cell.get("score_heatmap").asDouble()));
             }
         }
-        return summarize(done);
+        return summarize(done, (System.nanoTime() - start) / 1e9);
     }
 
-    private ObjectNode summarize(Map<String, JsonNode> done) {
+    private ObjectNode summarize(Map<String, JsonNode> done, double sessionSeconds) {
         double[][] table = new double[grid.depths().size()][grid.lengths().size()];
         double sum = 0;
         int n = 0;
@@ -97,12 +110,19 @@ public record NeedleRunner(Model model, NeedleGrid grid, Path haystackDir, Path 
                 }
             }
         }
-        ObjectNode s = metadata.deepCopy();
+        ObjectNode s = RunMetadata.withTotals(metadata, done.values(), sessionSeconds);
         s.put("benchmark", "needle");
+        s.put("needle", task.needle());
+        s.put("question", task.question());
+        s.put("template", task.template());
+        task.answerWords().stream().sorted().forEach(s.putArray("answer_words")::add);
         s.put("haystack", haystackDir == null ? "built-in" : haystackDir.toAbsolutePath().normalize().toString());
         s.put("max_new_tokens", maxNewTokens);
         s.put("overall_score", n == 0 ? Double.NaN : sum / n);
         s.put("cells", n);
+        String title = String.format(Locale.ROOT, "%s: overall score %.3f (mean over %d cells)",
+                metadata.path("run_name").asText(metadata.path("method").asText()), n == 0 ? Double.NaN : sum / n, n);
+        s.put("heatmap_title", title);
         grid.lengths().forEach(s.putArray("context_lengths")::add);
         grid.depths().forEach(s.putArray("depth_percents")::add);
         var rows = s.putArray("scores_by_depth");
@@ -113,7 +133,7 @@ public record NeedleRunner(Model model, NeedleGrid grid, Path haystackDir, Path 
         try {
             Files.writeString(outDir.resolve("summary.json"),
                     JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(s) + "\n");
-            HeatmapImage.write(table, grid.lengths(), grid.depths(), outDir.resolve("heatmap.png"));
+            HeatmapImage.write(table, grid.lengths(), grid.depths(), title, outDir.resolve("heatmap.png"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write to " + outDir + ": " + e.getMessage(), e);
         }

@@ -5,7 +5,10 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 
-/** Needle scoring. The heatmap metric of visualize.py (spec 4.6) is implemented; see {@link #heatmap}. */
+/**
+ * Needle scoring: the stored score (spec 4.4) and the heatmap metric of visualize.py (spec 4.6), for the default
+ * needle and, through the two-argument forms, for any needle.
+ */
 public final class NeedleScores {
     public static final String NEEDLE =
             "\nThe best thing to do in San Francisco is eat a sandwich and sit in Dolores Park on a sunny day.\n";
@@ -20,8 +23,13 @@ public final class NeedleScores {
      * {@code use_stemmer=True}, the needle as target, the response as prediction; 0 for an empty response.
      */
     public static double rouge1x10(String response) {
+        return rouge1x10(NEEDLE, response);
+    }
+
+    /** {@link #rouge1x10(String)} with the given needle as the reference. */
+    public static double rouge1x10(String needle, String response) {
         if (response.isEmpty()) return 0.0;
-        return 10 * rouge1F(NEEDLE, response);
+        return 10 * rouge1F(needle, response);
     }
 
     /** rouge_score's ROUGE-1 fmeasure of prediction against target (stemming on). */
@@ -58,8 +66,29 @@ public final class NeedleScores {
      * ("day." keeps its period): the number papers quote.
      */
     public static double heatmap(String response) {
+        return heatmap(EXPECTED, response);
+    }
+
+    /** {@code |set(response.lower().split()) ∩ expected| / |expected|}. */
+    public static double heatmap(Set<String> expected, String response) {
         Set<String> words = new HashSet<>(io.kvasir.bench.longbench.PyText.split(response.toLowerCase(Locale.ROOT)));
-        words.retainAll(EXPECTED);
-        return (double) words.size() / EXPECTED.size();
+        words.retainAll(expected);
+        return (double) words.size() / expected.size();
+    }
+
+    /**
+     * The distinct lowercased words the heatmap looks for in an answer: the needle's words after a leading
+     * restatement of the question (the question without its trailing colon and spaces), else all its words.
+     * For the default needle and question these are visualize.py's 11 words.
+     */
+    public static Set<String> answerWords(String needle, String question) {
+        String n = needle.strip();
+        String q = question.strip().replaceAll("[:\\s]+$", "");
+        if (!q.isEmpty() && n.toLowerCase(Locale.ROOT).startsWith(q.toLowerCase(Locale.ROOT)) && n.length() > q.length()) {
+            n = n.substring(q.length());
+        }
+        Set<String> words = new HashSet<>(io.kvasir.bench.longbench.PyText.split(n.toLowerCase(Locale.ROOT)));
+        if (words.isEmpty()) throw new IllegalArgumentException("--needle has no words to look for in the answer");
+        return words;
     }
 }

@@ -5,16 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvasir.bench.JsonlFile;
+import io.kvasir.bench.RunMetadata;
 import io.kvasir.bench.longbench.PromptTruncation;
 import io.kvasir.compression.CompressionConfig;
-import io.kvasir.compression.KvPrecision;
+import io.kvasir.compression.KvStorage;
 import io.kvasir.model.GenerationRequest;
 import io.kvasir.model.GenerationResult;
 import io.kvasir.model.Generator;
 import io.kvasir.model.Model;
 import io.kvasir.model.SamplingSettings;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Runs pre-generated RULER tasks ({@code <data>/<task>.jsonl} lines: index, input, outputs, length; spec 6):
@@ -30,37 +31,44 @@ import java.util.Map;
  * (prompt-free: index, pred, answers, length; resumable by index) and scores with string_match_all.
  */
 public record RulerRunner(Model model, Path dataDir, Path outDir, int maxInputTokens, CompressionConfig compression,
-                          ObjectNode metadata, int limitPerTask) {
+                          KvStorage storage, ObjectNode metadata, int limitPerTask) {
     private static final ObjectMapper JSON = new ObjectMapper();
     public static final int MAX_NEW_TOKENS = 64;
 
-    /** Runs one task and returns its score (round(100 * mean string_match_all, 2)). */
-    public double run(String task, PrintWriter progress) {
-        Path in = dataDir.resolve(task + ".jsonl");
-        if (!Files.isRegularFile(in)) throw new IllegalArgumentException("no RULER data file " + in);
-        List<JsonNode> rows = readJsonl(in);
-        if (limitPerTask > 0 && rows.size() > limitPerTask) rows = rows.subList(0, limitPerTask);
+    /** Examples of the tasks (after the limit) not yet in their prediction files. */
+    public int pending(List<String> tasks) {
+        int n = 0;
+        for (String task : tasks) {
+            Map<String, JsonNode> done = done(task);
+            List<JsonNode> rows = rows(task);
+            for (int i = 0; i < rows.size(); i++) if (!done.containsKey(index(rows.get(i), i))) n++;
+        }
+        return n;
+    }
+
+    /** Runs one task, calling exampleDone after each new prediction; returns round(100 * mean string_match_all, 2). */
+    double run(String task, Consumer<String> exampleDone) {
+        List<JsonNode> rows = rows(task);
         Path out = outDir.resolve(task + ".jsonl");
-        Map<String, JsonNode> done = new HashMap<>();
         try {
             Files.createDirectories(outDir);
-            for (JsonNode n : JsonlFile.readValid(out)) done.put(n.get("index").asText(), n);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write to " + outDir + ": " + e.getMessage(), e);
         }
+        Map<String, JsonNode> done = done(task);
         Generator generator = new Generator(model);
         List<String> preds = new ArrayList<>();
         List<List<String>> refs = new ArrayList<>();
         int i = 0;
         for (JsonNode row : rows) {
             i++;
-            String index = row.path("index").asText(Integer.toString(i - 1));
+            String index = index(row, i - 1);
             JsonNode line = done.get(index);
             if (line == null) {
                 String prompt = PromptTruncation.truncateMiddle(model.tokenizer(), row.get("input").asText(), maxInputTokens);
                 int[] ids = model.tokenizer().encode(prompt, true);
                 GenerationResult r = generator.generate(new GenerationRequest(ids, MAX_NEW_TOKENS, SamplingSettings.GREEDY,
-                        List.of(), compression, KvPrecision.F32, null, null), piece -> { });
+                        List.of(), compression, storage, null, null), piece -> { });
                 ObjectNode o = JSON.createObjectNode();
                 o.put("index", index);
                 o.put("pred", r.text());
@@ -72,7 +80,7 @@ public record RulerRunner(Model model, Path dataDir, Path outDir, int maxInputTo
                 o.put("decode_ms", r.timings().decodeMs());
                 JsonlFile.append(out, o);
                 line = o;
-                progress.printf("ruler %s %d/%d%n", task, i, rows.size());
+                exampleDone.accept(task + " " + i + "/" + rows.size());
             }
             preds.add(line.get("pred").asText());
             List<String> a = new ArrayList<>();
@@ -82,11 +90,17 @@ public record RulerRunner(Model model, Path dataDir, Path outDir, int maxInputTo
         return StringMatchAll.task(preds, refs);
     }
 
-    /** Runs the tasks and writes {@code <out>/result.json}: {task: score} plus run metadata. */
-    public ObjectNode runAll(List<String> tasks, PrintWriter progress) {
+    /** Runs the tasks and writes {@code <out>/result.json}: {task: score} plus run metadata and totals. */
+    public ObjectNode runAll(List<String> tasks, Consumer<String> exampleDone) {
+        long start = System.nanoTime();
+        for (String t : tasks) rows(t); // a missing data file fails before any generation
         ObjectNode result = JSON.createObjectNode();
-        for (String t : tasks) result.put(t, run(t, progress));
-        ObjectNode meta = metadata.deepCopy();
+        List<JsonNode> lines = new ArrayList<>();
+        for (String t : tasks) {
+            result.put(t, run(t, exampleDone));
+            lines.addAll(done(t).values());
+        }
+        ObjectNode meta = RunMetadata.withTotals(metadata, lines, (System.nanoTime() - start) / 1e9);
         meta.put("benchmark", "ruler");
         meta.put("metric", "string_match_all");
         meta.put("max_input_tokens", maxInputTokens);
@@ -99,6 +113,24 @@ public record RulerRunner(Model model, Path dataDir, Path outDir, int maxInputTo
             throw new UncheckedIOException("cannot write " + outDir + ": " + e.getMessage(), e);
         }
         return result;
+    }
+
+    private List<JsonNode> rows(String task) {
+        Path in = dataDir.resolve(task + ".jsonl");
+        if (!Files.isRegularFile(in)) throw new IllegalArgumentException("no RULER data file " + in);
+        List<JsonNode> rows = readJsonl(in);
+        return limitPerTask > 0 && rows.size() > limitPerTask ? rows.subList(0, limitPerTask) : rows;
+    }
+
+    private Map<String, JsonNode> done(String task) {
+        Map<String, JsonNode> done = new HashMap<>();
+        for (JsonNode n : JsonlFile.readValid(outDir.resolve(task + ".jsonl"))) done.put(n.get("index").asText(), n);
+        return done;
+    }
+
+    /** The row's index field, else its position (0-based). */
+    private static String index(JsonNode row, int position) {
+        return row.path("index").asText(Integer.toString(position));
     }
 
     private static List<JsonNode> readJsonl(Path file) {

@@ -26,6 +26,18 @@ class NeedleScoresTest {
     }
 
     @Test
+    void answerWordsOfTheDefaultNeedleAreVisualizePysElevenWords() {
+        assertEquals(java.util.Set.of("eat", "a", "sandwich", "and", "sit", "in", "dolores", "park", "on", "sunny", "day."),
+                NeedleScores.answerWords(NeedleScores.NEEDLE, NeedleScores.QUESTION));
+        assertEquals(java.util.Set.of("blue", "whales", "sing."),
+                NeedleScores.answerWords("Blue whales sing.", "What do you remember?"), "no restated question: all words");
+        assertEquals(NeedleScores.rouge1x10("eat a sandwich in Dolores Park"),
+                NeedleTask.DEFAULT.score("eat a sandwich in Dolores Park"), 0.0);
+        assertEquals(NeedleScores.heatmap("eat a sandwich in Dolores Park"),
+                NeedleTask.DEFAULT.recall("eat a sandwich in Dolores Park"), 0.0);
+    }
+
+    @Test
     void colormapEnds() {
         assertEquals(new Color(0xF0496E), HeatmapImage.color(0));
         assertEquals(new Color(0xEBB839), HeatmapImage.color(0.5));
