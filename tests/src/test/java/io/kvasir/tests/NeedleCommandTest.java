@@ -147,6 +147,10 @@ class NeedleCommandTest {
             words.retainAll(java.util.Set.of("4711", "and", "0815."));
             assertEquals(words.size() / 3.0, n.get("score_heatmap").asDouble(), 1e-12, resp);
         }
+        Cli other = Cli.run("needle", "--model", Fixtures.model("qwen2-bias-f32").toString(), "--min-length", "300",
+                "--max-length", "360", "--step", "60", "--depths", "2", "--out", out.toString());
+        assertEquals(2, other.exitCode(), "the default needle into a folder of another needle's cells");
+        assertTrue(other.err().contains("holds cells of another needle"), other.err());
         Cli bad = Cli.run("needle", "--model", Fixtures.model("qwen2-bias-f32").toString(), "--min-length", "300",
                 "--max-length", "300", "--out", tmp.resolve("bad").toString(), "--template", "no placeholders");
         assertEquals(2, bad.exitCode());
