@@ -81,8 +81,15 @@ final class BenchCommand implements Callable<Integer> {
         if (compareKvBits != null && (parsed.hasMatchedOption("--kv-bits") || kvStorage.hasByteBudget())) {
             throw new IllegalArgumentException("--compare-kv-bits chooses the widths itself; drop --kv-bits and --kv-budget");
         }
+        for (int bits : compareKvBits == null ? List.<Integer>of() : compareKvBits) {
+            if (bits != 32 && bits != 16 && bits != 8 && bits != 4 && bits != 2) {
+                throw new IllegalArgumentException("--compare-kv-bits: each width must be 32, 16, 8, 4 or 2, got " + bits);
+            }
+        }
         int context = synthetic ? syntheticContext : promptTokens;
         CacheSetup setup = CacheSetup.fromFlags("kvasir bench", compression, kvStorage);
+        // Checks lengths, reps and the synthetic-context rules before a model is loaded.
+        new SpeedBenchmark.Settings(context, newTokens, reps, seed, setup.compression(), setup.storage(), synthetic);
         PrintWriter err = spec.commandLine().getErr();
         try (Model m = model.load()) {
             CacheSetup.Chosen chosen = setup.forPrompt(m, context, newTokens, err);

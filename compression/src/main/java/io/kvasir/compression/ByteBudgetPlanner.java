@@ -118,7 +118,8 @@ public final class ByteBudgetPlanner {
             }
         }
         if (!storable) {
-            throw new IllegalArgumentException(shapeProblem);
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "--kv-budget %d bytes does not hold the prompt"
+                    + " at 16 bits and codes cannot be used: %s", limitBytes, shapeProblem));
         }
         throw new IllegalArgumentException(String.format(Locale.ROOT, "--kv-budget %d bytes is too small for any"
                 + " configuration: %s needs a budget of at least %d tokens, %d bytes at 2 bits",
