@@ -16,7 +16,8 @@ Recipe (see models/kvasir-demo-retrieval/README.md for the run that produced the
   filler. Only the first turn, the format `kvasir demo` asks, counts for the curriculum.
 - A byte-level BPE tokenizer (Qwen2's pre-tokenizer: digits split one by one) is trained first on
   generated text.
-- Loss: cross-entropy, weight 1 on the answer tokens, 0.05 on all others.
+- Filler: every fifth sentence repeats an earlier one of the same sample (training only).
+- Loss: cross-entropy, weight 1 on the answer tokens, 0.5 on repeated sentences, 0.05 on all others.
 - Curriculum over (length, facts): a stage is left when the teacher-forced exact match of the
   answer (all digits right: identical to greedy exact match) over the last 20 stage batches is
   >= 0.9; 30% of batches replay a random earlier stage so that short contexts are not forgotten.
@@ -53,7 +54,7 @@ SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
 # (tokens, facts, follow-up questions)
 STAGES = [(256, 4, 3), (384, 4, 3), (512, 4, 3), (768, 5, 3), (1024, 5, 4), (1536, 6, 4), (2048, 6, 5)]
 TOKENS_PER_BATCH = 8192
-ANSWER_WEIGHT, OTHER_WEIGHT = 1.0, 0.05
+ANSWER_WEIGHT, COPY_WEIGHT, OTHER_WEIGHT = 1.0, 0.5, 0.05
 REPLAY = 0.3
 ADVANCE_EM, ADVANCE_WINDOW = 0.9, 20
 
@@ -105,9 +106,12 @@ class Samples:
         a = self.encode(" " + value + ".") + [self.im_end]
         return q + a, len(q), len(a)
 
-    def make(self, rng, length, n_facts, depth=None, follow_ups=0):
+    def make(self, rng, length, n_facts, depth=None, follow_ups=0, repeats=False):
         """One sample of at most `length` tokens: (ids, [(answer start, answer length)...], context, key,
-        value); the first answer is the one `kvasir demo` asks for."""
+        value, copied token positions); the first answer is the one `kvasir demo` asks for. With
+        repeats, every fifth filler sentence repeats an earlier one: copying them is what first
+        teaches the model induction (match the previous occurrence, copy what followed), which the
+        magic-number answers then need."""
         keys = rng.sample(task.KEYS, n_facts)
         values = [task.value(rng) for _ in keys]
         facts = [task.FACT.format(key=k, value=v) for k, v in zip(keys, values)]
@@ -124,31 +128,52 @@ class Samples:
                 break
             sentences.append(s)
             used += n
+        repeated = set()
+        if repeats and len(sentences) >= 4:
+            for _ in range(len(sentences) // 5):
+                j = rng.randrange(2, len(sentences))
+                sentences[j] = sentences[rng.randrange(0, j - 1)]
+                repeated.add(j)
+            while sum(len(self.encode(" " + x)) for x in sentences) > budget:
+                sentences.pop()
+                repeated.discard(len(sentences))
         slots = [rng.randrange(len(sentences) + 1) for _ in facts[1:]]
         target_slot = rng.randrange(len(sentences) + 1) if depth is None else round(depth / 100 * len(sentences))
-        pieces = []
+        pieces, copied_pieces = [], set()
         for i in range(len(sentences) + 1):
             if i == target_slot:
                 pieces.append(facts[0])
             pieces.extend(f for f, s in zip(facts[1:], slots) if s == i)
             if i < len(sentences):
+                if i in repeated:
+                    copied_pieces.add(len(pieces))
                 pieces.append(sentences[i])
         context = " ".join(pieces)
-        ids = self.encode(task.chat_prompt(context, keys[0]))
+        text = task.chat_prompt(context, keys[0])
+        encoding = self.tok.encode(text, add_special_tokens=False)
+        ids = encoding.ids
+        copied, at = [], len("<|im_start|>user\n" + task.INSTRUCTION + "\n")
+        for k, piece in enumerate(pieces):
+            if k in copied_pieces:  # every token of a repeated sentence but its first
+                inside = [t for t, (a, b) in enumerate(encoding.offsets) if a >= at - 1 and b <= at + len(piece)]
+                copied.extend(inside[1:])
+            at += len(piece) + 1
         answer = self.encode(" " + values[0] + ".") + [self.im_end]
         spans = [(len(ids), len(answer))]
         ids = ids + answer
         for t, start, n in turns:
             spans.append((len(ids) + start, n))
             ids = ids + t
-        return ids, spans, context, keys[0], values[0]
+        return ids, spans, context, keys[0], values[0], copied
 
     def batch(self, rng, length, n_facts, follow_ups, size):
         rows, weights, answers = [], [], []
         for _ in range(size):
-            ids, spans, *_ = self.make(rng, length, n_facts, follow_ups=follow_ups)
+            ids, spans, _, _, _, copied = self.make(rng, length, n_facts, follow_ups=follow_ups, repeats=True)
             assert len(ids) <= length, (len(ids), length)
             w = [OTHER_WEIGHT] * (len(ids) - 1)
+            for p in copied:
+                w[p - 1] = COPY_WEIGHT
             for start, n in spans:
                 for p in range(start - 1, start - 1 + n):
                     w[p] = ANSWER_WEIGHT
@@ -212,7 +237,7 @@ def train(args):
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.98), weight_decay=0.01)
     samples = Samples(tok)
     log = {"seed": args.seed, "args": vars(args), "parameters": params, "vocab": tok.get_vocab_size(),
-           "stages": STAGES, "tokens_per_batch": TOKENS_PER_BATCH, "answer_weight": ANSWER_WEIGHT,
+           "stages": STAGES, "tokens_per_batch": TOKENS_PER_BATCH, "answer_weight": ANSWER_WEIGHT, "copy_weight": COPY_WEIGHT,
            "other_weight": OTHER_WEIGHT, "replay": REPLAY, "advance": [ADVANCE_EM, ADVANCE_WINDOW],
            "optimizer": "AdamW betas (0.9, 0.98) wd 0.01, warmup 100 steps, grad clip 1.0",
            "history": [], "stage_reached": []}
@@ -285,7 +310,7 @@ def evaluate(args):
                 hits += all(int(logits[p - 1].argmax()) == ids[p] for p in digits)
             results[f"{length}/{depth}"] = hits / args.samples
             print(f"length {length:5d}  depth {depth:3d}%  exact match {hits / args.samples:.2f}", flush=True)
-    ids, spans, context, key, value = samples.make(rng, args.lengths[-1], 4, 50)
+    ids, spans, context, key, value, _ = samples.make(rng, args.lengths[-1], 4, 50)
     start = spans[0][0]
     fact = tok.encode(task.FACT.format(key=key, value=value), add_special_tokens=False).ids
     span = next(i for i in range(len(ids)) if ids[i:i + len(fact)][-8:] == fact[-8:])

@@ -3,19 +3,25 @@ package io.kvasir.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvasir.bench.SpeedBenchmark;
+import io.kvasir.kernels.Parallel;
 import io.kvasir.model.Model;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** `kvasir bench`: prefill and decode speed on synthetic prompts. */
+/** `kvasir bench`: prefill and decode speed on synthetic prompts or a synthetic context. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measure prefill and decode throughput (tokens/s) on a random prompt of a given length.",
             "One warm-up run, then --reps measured runs; medians are reported.",
-            "Example: kvasir bench --model DIR --prompt-tokens 512 --new-tokens 32 --reps 3"})
+            "Examples:",
+            "  kvasir bench --model DIR --prompt-tokens 512 --new-tokens 32 --reps 3",
+            "  kvasir bench --model DIR --synthetic-context 8192 --new-tokens 16 --reps 5 --compare-kv-bits 16,8,4,2"})
 final class BenchCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;
@@ -24,15 +30,30 @@ final class BenchCommand implements Callable<Integer> {
             description = "Prompt length in tokens (default: ${DEFAULT-VALUE}).")
     int promptTokens;
 
+    @Option(names = "--synthetic-context", paramLabel = "N",
+            description = "Measure decode at a context of N tokens without a prefill: every layer's cache is filled"
+                    + " with N entries of seeded random K/V through the path a prefill's output takes (rounding,"
+                    + " quantization, residual), then --new-tokens decode steps are timed. The contents are synthetic,"
+                    + " the cost per step is the same. Replaces --prompt-tokens; needs --method full.")
+    Integer syntheticContext;
+
     @Option(names = "--new-tokens", paramLabel = "N", defaultValue = "32",
-            description = "Tokens generated per run (default: ${DEFAULT-VALUE}).")
+            description = "Tokens per run: with a prompt the first comes from prefill, the rest from decode steps;"
+                    + " with --synthetic-context all are decode steps (default: ${DEFAULT-VALUE}).")
     int newTokens;
 
     @Option(names = "--reps", paramLabel = "N", defaultValue = "3",
             description = "Measured repetitions after one warm-up (default: ${DEFAULT-VALUE}).")
     int reps;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Seed of the random prompt (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--compare-kv-bits", paramLabel = "BITS", split = ",",
+            description = "Measure several storage widths side by side (e.g. 16,8,4,2): each repetition runs every"
+                    + " width in turn, so a change in machine load affects all alike. Replaces --kv-bits; the other"
+                    + " --quant options apply to the quantized widths.")
+    List<Integer> compareKvBits;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "42",
+            description = "Seed of the random prompt, K/V and decoded ids (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Mixin
@@ -52,58 +73,121 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var config = compression.config();
-        var storage = kvStorage.storage();
+        var parsed = spec.commandLine().getParseResult();
+        boolean synthetic = syntheticContext != null;
+        if (synthetic && parsed.hasMatchedOption("--prompt-tokens")) {
+            throw new IllegalArgumentException("--synthetic-context replaces --prompt-tokens; give one of them");
+        }
+        if (compareKvBits != null && (parsed.hasMatchedOption("--kv-bits") || kvStorage.hasByteBudget())) {
+            throw new IllegalArgumentException("--compare-kv-bits chooses the widths itself; drop --kv-bits and --kv-budget");
+        }
+        for (int bits : compareKvBits == null ? List.<Integer>of() : compareKvBits) {
+            if (bits != 32 && bits != 16 && bits != 8 && bits != 4 && bits != 2) {
+                throw new IllegalArgumentException("--compare-kv-bits: each width must be 32, 16, 8, 4 or 2, got " + bits);
+            }
+        }
+        int context = synthetic ? syntheticContext : promptTokens;
+        CacheSetup setup = CacheSetup.fromFlags("kvasir bench", compression, kvStorage);
+        // Checks lengths, reps and the synthetic-context rules before a model is loaded.
+        new SpeedBenchmark.Settings(context, newTokens, reps, seed, setup.compression(), setup.storage(), synthetic);
         PrintWriter err = spec.commandLine().getErr();
         try (Model m = model.load()) {
-            if (kvStorage.hasByteBudget()) {
-                var c = m.config();
-                var plan = kvStorage.plan(config.layoutFor(c.numLayers(), c.numKvHeads(), c.numHeads(), c.headDim()),
-                        config, promptTokens, newTokens);
-                config = plan.compression();
-                storage = plan.storage();
-                err.println("kvasir bench: --kv-budget: " + plan.reason());
+            CacheSetup.Chosen chosen = setup.forPrompt(m, context, newTokens, err);
+            var base = new SpeedBenchmark.Settings(context, newTokens, reps, seed, chosen.compression(), chosen.storage(),
+                    synthetic);
+            List<SpeedBenchmark.Settings> configs = new ArrayList<>();
+            if (compareKvBits == null) {
+                configs.add(base);
+            } else {
+                for (int bits : compareKvBits) {
+                    var s = base.withKvStorage(chosen.storage().withBits(bits));
+                    s.kvStorage().check(m.config().numLayers(), m.config().headDim());
+                    configs.add(s);
+                }
             }
-            var settings = new SpeedBenchmark.Settings(promptTokens, newTokens, reps, seed, config, storage);
-            SpeedBenchmark.Result r = SpeedBenchmark.run(m, settings, rep -> {
-                err.printf("\r%s run %d/%d done", rep == 0 ? "warm-up" : "measured", rep, reps);
+            List<SpeedBenchmark.Result> results = SpeedBenchmark.run(m, configs, (rep, config) -> {
+                err.printf("\r%s run %d/%d: %d of %d configurations done", rep == 0 ? "warm-up" : "measured", rep, reps,
+                        config + 1, configs.size());
                 err.flush();
             });
             err.println();
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                ObjectNode o = Json.object();
-                o.put("model", m.dir().toString());
-                o.put("threads", io.kvasir.kernels.Parallel.threads());
-                o.put("prompt_tokens", promptTokens);
-                o.put("new_tokens", newTokens);
-                o.put("prefill_tok_s_median", r.prefillTokPerSecMedian());
-                o.put("decode_tok_s_median", r.decodeTokPerSecMedian());
-                o.put("method", settings.compression().method().cliName());
-                o.put("kv_storage", storage.describe());
-                o.put("selection_share_of_prefill_median", r.selectionShareMedian());
-                ArrayNode p = o.putArray("prefill_tok_s");
-                for (double v : r.prefillTokPerSec()) {
-                    p.add(v);
-                }
-                ArrayNode d = o.putArray("decode_tok_s");
-                for (double v : r.decodeTokPerSec()) {
-                    d.add(v);
-                }
-                o.put("kv_bytes", r.kvBytes());
-                o.put("full_kv_bytes", r.fullKvBytes());
-                out.println(Json.write(o));
+                out.println(Json.write(toJson(m, results)));
             } else {
-                out.printf("model %s, %d threads, prompt %d tokens, %d new tokens, %d runs%n", m.dir(),
-                        io.kvasir.kernels.Parallel.threads(), promptTokens, newTokens, reps);
-                out.printf("prefill  %.2f tok/s (median)%n", r.prefillTokPerSecMedian());
-                out.printf("decode   %.2f tok/s (median)%n", r.decodeTokPerSecMedian());
-                out.printf("method   %s: scoring and selection took %.2f%% of prefill (median)%n",
-                        settings.compression().method().cliName(), 100 * r.selectionShareMedian());
-                out.printf("storage  %s%n", storage.describe());
-                out.printf("KV cache %s after the run (%s uncompressed)%n", Units.bytes(r.kvBytes()), Units.bytes(r.fullKvBytes()));
+                printText(out, m, results);
             }
         }
         return 0;
+    }
+
+    private ObjectNode toJson(Model m, List<SpeedBenchmark.Result> results) {
+        SpeedBenchmark.Settings s = results.getFirst().settings();
+        ObjectNode o = Json.object();
+        o.put("model", m.dir().toString());
+        o.put("threads", Parallel.threads());
+        o.put("prompt_tokens", s.promptTokens());
+        o.put("synthetic_context", s.syntheticContext());
+        o.put("new_tokens", s.newTokens());
+        o.put("reps", s.repetitions());
+        o.put("method", s.compression().method().cliName());
+        if (results.size() == 1) {
+            o.setAll(configJson(results.getFirst()));
+        } else {
+            ArrayNode configs = o.putArray("configs");
+            results.forEach(r -> configs.add(configJson(r)));
+        }
+        return o;
+    }
+
+    private static ObjectNode configJson(SpeedBenchmark.Result r) {
+        ObjectNode o = Json.object();
+        o.put("kv_storage", r.settings().kvStorage().describe());
+        o.put("kv_bits", r.settings().kvStorage().bits());
+        if (r.settings().syntheticContext()) {
+            o.putNull("prefill_tok_s_median");
+        } else {
+            o.put("prefill_tok_s_median", r.prefillTokPerSecMedian());
+            o.put("selection_share_of_prefill_median", r.selectionShareMedian());
+            o.set("prefill_tok_s", doubles(r.prefillTokPerSec()));
+        }
+        o.put("decode_tok_s_median", r.decodeTokPerSecMedian());
+        o.set("decode_tok_s", doubles(r.decodeTokPerSec()));
+        o.put("kv_bytes", r.kvBytes());
+        o.put("full_kv_bytes", r.fullKvBytes());
+        return o;
+    }
+
+    private static ArrayNode doubles(double[] values) {
+        ArrayNode a = Json.MAPPER.createArrayNode();
+        for (double v : values) {
+            a.add(v);
+        }
+        return a;
+    }
+
+    private static void printText(PrintWriter out, Model m, List<SpeedBenchmark.Result> results) {
+        SpeedBenchmark.Settings s = results.getFirst().settings();
+        String context = s.syntheticContext()
+                ? "synthetic context " + s.promptTokens() + " tokens (random K/V, no prefill), " + s.newTokens() + " decode steps"
+                : "prompt " + s.promptTokens() + " tokens, " + s.newTokens() + " new tokens";
+        out.printf("model %s, %d threads, %s, %d runs%s%n", m.dir(), Parallel.threads(), context, s.repetitions(),
+                results.size() > 1 ? " (configurations alternating within each run)" : "");
+        out.printf("method   %s%n", s.compression().method().cliName());
+        double reference = results.getFirst().decodeTokPerSecMedian();
+        for (SpeedBenchmark.Result r : results) {
+            out.printf("storage  %s%n", r.settings().kvStorage().describe());
+            if (!s.syntheticContext()) {
+                out.printf("  prefill  %.2f tok/s (median); scoring and selection took %.2f%% of prefill (median)%n",
+                        r.prefillTokPerSecMedian(), 100 * r.selectionShareMedian());
+            }
+            StringBuilder runs = new StringBuilder();
+            for (double d : r.decodeTokPerSec()) {
+                runs.append(String.format(Locale.ROOT, " %.3f", d));
+            }
+            out.printf("  decode   %.3f tok/s (median; runs:%s tok/s)%s%n", r.decodeTokPerSecMedian(), runs,
+                    results.size() > 1 ? String.format(Locale.ROOT, "; %.3fx the first", r.decodeTokPerSecMedian() / reference) : "");
+            out.printf("  KV cache %s after the run (%s uncompressed)%n", Units.bytes(r.kvBytes()), Units.bytes(r.fullKvBytes()));
+        }
     }
 }

@@ -3,8 +3,6 @@ package io.kvasir.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvasir.compression.CompressionConfig;
-import io.kvasir.compression.ByteBudgetPlan;
-import io.kvasir.compression.KvStorage;
 import io.kvasir.model.GenerationRequest;
 import io.kvasir.model.GenerationResult;
 import io.kvasir.model.Generator;
@@ -114,8 +112,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        KvStorage storage = kvStorage.storage();
-        CompressionConfig config = compression.config();
+        CacheSetup setup = CacheSetup.fromFlags("kvasir generate", compression, kvStorage);
         SamplingSettings sampling = new SamplingSettings(temperature, topK, topP, seed);
         if (maxNewTokens < 0) {
             throw new IllegalArgumentException("--max-new-tokens must be >= 0, got " + maxNewTokens);
@@ -124,24 +121,9 @@ final class GenerateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (Model m = model.load()) {
             int[] ids = encodePrompt(m, text);
-            int context = ids.length + maxNewTokens;
-            if (context > m.config().maxPositionEmbeddings()) {
-                spec.commandLine().getErr().printf("kvasir generate: note: %d prompt + %d new tokens exceed the model's"
-                        + " max_position_embeddings of %d%n", ids.length, maxNewTokens, m.config().maxPositionEmbeddings());
-            }
-            var c = m.config();
-            ByteBudgetPlan plan = null;
-            if (kvStorage.hasByteBudget()) {
-                plan = kvStorage.plan(config.layoutFor(c.numLayers(), c.numKvHeads(), c.numHeads(), c.headDim()),
-                        config, ids.length, maxNewTokens);
-                config = plan.compression();
-                storage = plan.storage();
-                spec.commandLine().getErr().println("kvasir generate: --kv-budget: " + plan.reason());
-            }
-            var request = new GenerationRequest(ids, maxNewTokens, sampling, stops, config, storage, null, null);
-            for (String warning : config.warnings(config.layoutFor(c.numLayers(), c.numKvHeads(), c.numHeads(), c.headDim()))) {
-                spec.commandLine().getErr().println("kvasir generate: warning: " + warning);
-            }
+            CacheSetup.Chosen chosen = setup.forPrompt(m, ids.length, maxNewTokens, spec.commandLine().getErr());
+            CompressionConfig config = chosen.compression();
+            var request = new GenerationRequest(ids, maxNewTokens, sampling, stops, config, chosen.storage(), null, null);
             GenerationResult r = new Generator(m).generate(request, piece -> {
                 if (!json) {
                     out.print(piece);
@@ -153,8 +135,8 @@ final class GenerateCommand implements Callable<Integer> {
             }
             if (json) {
                 ObjectNode o = toJson(r, config);
-                if (plan != null) {
-                    ((ObjectNode) o.get("kv")).set("budget_plan", KvReport.plan(plan));
+                if (chosen.planned()) {
+                    ((ObjectNode) o.get("kv")).set("budget_plan", KvReport.plan(chosen.plan()));
                 }
                 out.println(Json.write(o));
             } else {

@@ -59,7 +59,9 @@ final class KvStorageOptions {
 
     @Option(names = "--kv-budget", paramLabel = "BYTES",
             description = "One byte budget for the whole cache (e.g. 64MiB, 500KB, 1.5GiB, 65536): chooses bits and"
-                    + " per-layer token counts that fit for the chosen --method, overriding --kv-bits and --budget.")
+                    + " per-layer token counts that fit for the chosen --method, overriding --kv-bits and --budget: every"
+                    + " token at the first of 16, 8, 4 bits that fits, else the largest --method budget that fits at 4,"
+                    + " then 2 bits.")
     String kvBudget;
 
     /** The storage from the flags (without --kv-budget) of a command that runs one width; a list fails with one line. */
@@ -87,11 +89,15 @@ final class KvStorageOptions {
         return kvBudget != null;
     }
 
+    /** Rejects a malformed --kv-budget before anything is loaded. */
+    void checkByteBudget() {
+        if (kvBudget != null) {
+            parseBytes(kvBudget);
+        }
+    }
+
     /** Plans --kv-budget for a prompt; fails with one line when nothing fits. */
     ByteBudgetPlan plan(KvLayout layout, CompressionConfig config, int promptLength, int newTokens) {
-        if (layerQuantBits != null) {
-            throw new IllegalArgumentException("--kv-budget chooses the bits itself; drop --layer-quant-bits");
-        }
         return ByteBudgetPlanner.plan(parseBytes(kvBudget), layout, config, storage(), promptLength, newTokens);
     }
 

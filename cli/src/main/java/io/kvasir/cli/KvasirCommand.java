@@ -28,6 +28,7 @@ public final class KvasirCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        LauncherStderr.restore();
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 

@@ -4,54 +4,43 @@ import io.kvasir.kernels.VectorMath;
 import java.util.Arrays;
 
 /** Keys and values kept as float32. */
-final class F32HeadStore implements HeadStore {
-    private final int headDim;
+final class F32HeadStore extends DenseHeadStore {
     private float[] keys;
     private float[] values;
-    private int[] positions;
-    private int length;
 
     F32HeadStore(int headDim, int capacity) {
-        this.headDim = headDim;
-        int c = Math.max(1, capacity);
-        keys = new float[c * headDim];
-        values = new float[c * headDim];
-        positions = new int[c];
+        super(headDim, capacity);
+        keys = new float[initialCapacity() * headDim];
+        values = new float[initialCapacity() * headDim];
     }
 
     @Override
-    public int length() {
-        return length;
+    protected void grow(int entries) {
+        keys = Arrays.copyOf(keys, entries * headDim);
+        values = Arrays.copyOf(values, entries * headDim);
     }
 
     @Override
-    public int position(int i) {
-        return positions[i];
+    protected void write(int i, float[] k, int kOff, float[] v, int vOff) {
+        System.arraycopy(k, kOff, keys, i * headDim, headDim);
+        System.arraycopy(v, vOff, values, i * headDim, headDim);
     }
 
     @Override
-    public void append(int position, float[] k, int kOff, float[] v, int vOff) {
-        if (length == positions.length) {
-            int c = positions.length * 2;
-            keys = Arrays.copyOf(keys, c * headDim);
-            values = Arrays.copyOf(values, c * headDim);
-            positions = Arrays.copyOf(positions, c);
-        }
-        System.arraycopy(k, kOff, keys, length * headDim, headDim);
-        System.arraycopy(v, vOff, values, length * headDim, headDim);
-        positions[length++] = position;
+    protected int elementBytes() {
+        return Float.BYTES;
     }
 
     @Override
     public void scores(float[] q, int qOff, float scale, float[] out) {
-        for (int i = 0; i < length; i++) {
+        for (int i = 0; i < length(); i++) {
             out[i] = scale * VectorMath.dot(q, qOff, keys, i * headDim, headDim);
         }
     }
 
     @Override
     public void accumulateValues(float[] p, float[] out, int outOff) {
-        for (int i = 0; i < length; i++) {
+        for (int i = 0; i < length(); i++) {
             VectorMath.axpy(p[i], values, i * headDim, out, outOff, headDim);
         }
     }
@@ -64,10 +53,5 @@ final class F32HeadStore implements HeadStore {
     @Override
     public void readValue(int i, float[] out, int outOff) {
         System.arraycopy(values, i * headDim, out, outOff, headDim);
-    }
-
-    @Override
-    public long bytes() {
-        return 2L * length * headDim * Float.BYTES;
     }
 }

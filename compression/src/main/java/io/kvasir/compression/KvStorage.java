@@ -66,6 +66,12 @@ public record KvStorage(int bits, QuantScheme scheme, int group, int residual, f
                 layerQuantInverted);
     }
 
+    /** The same storage at another width (layers outside a LayerQuant range). */
+    public KvStorage withBits(int newBits) {
+        return new KvStorage(newBits, scheme, group, residual, outlierThreshold, layerQuantBegin, layerQuantEnd,
+                layerQuantBits, layerQuantInverted);
+    }
+
     public KvStorage withOutlierThreshold(float threshold) {
         return new KvStorage(bits, scheme, group, residual, threshold, layerQuantBegin, layerQuantEnd, layerQuantBits,
                 layerQuantInverted);

@@ -180,31 +180,6 @@ class QuantizedStoreTest {
     }
 
     @Test
-    void byteBudgetPrefersPrecisionThenTokensAtFourBits() {
-        KvLayout layout = new KvLayout(2, 2, 4, 16, GqaMode.NATIVE);
-        CompressionConfig snap = CompressionConfig.builder().method("snapkv").budget(64).build();
-        KvStorage base = KvStorage.of(16).withQuantization(QuantScheme.KIVI, 8, 0);
-        int n = 100;
-        int m = 10;
-        long full16 = 2L * 2 * 2 * 16 * 2 * (n + m); // layers * heads * K,V * D * 2 bytes * tokens
-        ByteBudgetPlan a = ByteBudgetPlanner.plan(full16, layout, snap, base, n, m);
-        assertEquals(16, a.storage().bits());
-        assertEquals(false, a.pruned());
-        // 8 bits with G = 8 costs 2 * D * (1 + 4/8) bytes a token, 75% of half precision (plus the residual).
-        ByteBudgetPlan b = ByteBudgetPlanner.plan(full16 * 8 / 10, layout, snap, base, n, m);
-        assertEquals(8, b.storage().bits(), b.reason());
-        ByteBudgetPlan c = ByteBudgetPlanner.plan(full16 / 8, layout, snap, base, n, m);
-        assertEquals(4, c.storage().bits(), c.reason());
-        assertTrue(c.pruned());
-        assertTrue(c.bytes() <= full16 / 8);
-        // One more token would not fit: the budget is the largest.
-        assertTrue(ByteBudgetPlanner.bytes(layout, c.storage(), snap, c.compression().budget() + 1, n, m) > full16 / 8);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ByteBudgetPlanner.plan(500, layout, snap, base, n, m));
-        assertTrue(e.getMessage().contains("too small for any configuration"), e.getMessage());
-    }
-
-    @Test
     void halfStepBoundHoldsInTheStore() {
         KiviHeadStore s = filled(16, 4, 8, 0, Float.NaN, 64, 11);
         float[] raw = new float[16];

@@ -118,6 +118,13 @@ class CliErrorsTest {
         assertOneLine(generate(m, "--kv-bits", "4", "--quant", "zip"), "--quant");
         assertOneLine(generate(m, "--method", "snapkv", "--budget", "16", "--kv-budget", "100B"), "--kv-budget");
         assertOneLine(generate(m, "--kv-budget", "12 parsecs"), "--kv-budget");
+        assertOneLine(generate(m, "--method", "windowkv", "--shared-layers", "3", "--quant-group", "8", "--kv-budget", "100B"),
+                "--kv-budget", "too small for any configuration");
+        assertOneLine(generate(m, "--kv-budget", "100B"), "--kv-budget", "method full prunes nothing");
+        // 2-bit codes with a group that does not divide: kivi (16 channels), reference (heads x tokens x channels).
+        assertOneLine(generate(m, "--method", "snapkv", "--budget", "16", "--kv-bits", "2", "--quant-group", "5",
+                "--kv-budget", "1KiB"), "--quant-group 5");
+        assertOneLine(generate(m, "--kv-bits", "2", "--quant", "reference", "--quant-group", "7"), "group 7");
         assertOneLine(generate(m, "--max-new-tokens", "many"), "--max-new-tokens");
         assertOneLine(generate(m, "--frobnicate"), "--frobnicate");
         assertOneLine(Cli.run("generate", "--prompt", "x"), "--model");

@@ -15,8 +15,9 @@ import java.util.Arrays;
  *
  * <p>Attention reads the codes directly: a key block's scale is folded into the query once per
  * block ({@code qs[d] = q[d] * scale[d]}), and the zero into one constant, so a score is one
- * Vector-API dot product of packed codes with {@code qs}; values accumulate {@code p*scale*code -
- * p*scale*zero}. No dequantized copy is ever made.
+ * Vector-API dot product of packed codes with {@code qs}; values accumulate {@code p*scale*code} in
+ * registers over all rows ({@link PackedCodes#accumulateRows}) and subtract {@code p*scale*zero}
+ * once per group. No dequantized copy is ever made.
  */
 public final class KiviHeadStore implements HeadStore {
     private final int dim;
@@ -226,16 +227,21 @@ public final class KiviHeadStore implements HeadStore {
 
     @Override
     public void accumulateValues(float[] p, float[] out, int outOff) {
+        // sum_i p_i * scale_ig * (code_id - zero_ig): the codes' part in one pass over the rows, the zeros'
+        // part as one constant per group. Scratch is per call: query heads of a GQA group share this store.
         int vGroups = dim / group;
-        float[] a = new float[vGroups];
+        float[] a = new float[quantized * vGroups];
         float[] c = new float[vGroups];
         for (int i = 0; i < quantized; i++) {
-            float w = p[i];
             for (int g = 0; g < vGroups; g++) {
-                a[g] = w * Float.float16ToFloat(valueScale[i * vGroups + g]);
-                c[g] = a[g] * Float.float16ToFloat(valueZero[i * vGroups + g]);
+                int idx = i * vGroups + g;
+                a[idx] = p[i] * Float.float16ToFloat(valueScale[idx]);
+                c[g] += a[idx] * Float.float16ToFloat(valueZero[idx]);
             }
-            PackedCodes.accumulate(valueCodes, i * rowBytes, dim, bits, group, a, c, out, outOff);
+        }
+        PackedCodes.accumulateRows(valueCodes, quantized, dim, bits, group, a, out, outOff);
+        for (int d = 0; d < dim; d++) {
+            out[outOff + d] -= c[d / group];
         }
         for (int r = 0; r < resLength; r++) {
             float w = p[quantized + r];

@@ -70,39 +70,94 @@ final class PackedCodes {
     }
 
     /**
-     * out[outOff + d] += a[g(d)] * code_d - c[g(d)] for the row at off, with g(d) = d / group:
-     * the value side of attention, a = p * scale and c = p * scale * zero per group.
+     * The value side of attention over {@code rows} rows stored back to back from offset 0:
+     * out[outOff + d] += sum over rows i of a[i * (dim / group) + d / group] * code_{i,d}, where
+     * a = p * scale per row and group (the caller subtracts the zeros' share, one constant per group).
+     *
+     * <p>Loop order is byte run outer, rows inner: the codes of one run of bytes unpack, plane by
+     * plane, into runs of consecutive output channels, so each run's sums stay in registers across
+     * all rows and {@code out} is read and written once per call, not once per row.
      */
-    static void accumulate(byte[] codes, int off, int dim, int bits, int group, float[] a, float[] c,
-                           float[] out, int outOff) {
+    static void accumulateRows(byte[] codes, int rows, int dim, int bits, int group, float[] a, float[] out, int outOff) {
         int l = rowBytes(dim, bits);
-        int mask = (1 << bits) - 1;
         int lanes = F.length();
-        for (int p = 0; p < 8 / bits; p++) {
-            int base = p * l;
-            int j = 0;
-            for (; j + lanes <= l; j += lanes) {
-                int d0 = base + j;
-                int g = d0 / group;
-                if ((d0 + lanes - 1) / group != g) {
-                    for (int k = 0; k < lanes; k++) {
-                        int d = d0 + k;
-                        int code = ((codes[off + j + k] & 0xFF) >>> (p * bits)) & mask;
-                        out[outOff + d] += a[d / group] * code - c[d / group];
-                    }
-                    continue;
-                }
-                ByteVector bv = ByteVector.fromArray(B, codes, off + j);
-                if (bits != 8) {
-                    bv = bv.lanewise(VectorOperators.LSHR, p * bits).and((byte) mask);
-                }
-                FloatVector v = widen(bv, bits).mul(a[g]).sub(c[g]);
-                FloatVector.fromArray(F, out, outOff + d0).add(v).intoArray(out, outOff + d0);
+        if (l % lanes != 0 || group % lanes != 0) {
+            accumulateRowsScalar(codes, rows, dim, bits, group, a, out, outOff);
+            return;
+        }
+        int groups = dim / group;
+        for (int j = 0; j < l; j += lanes) {
+            switch (bits) {
+                case 8 -> accumulateRun8(codes, rows, l, j, groups, j / group, a, out, outOff);
+                case 4 -> accumulateRun4(codes, rows, l, j, groups, group, a, out, outOff);
+                default -> accumulateRun2(codes, rows, l, j, groups, group, a, out, outOff);
             }
-            for (; j < l; j++) {
-                int d = base + j;
-                int code = ((codes[off + j] & 0xFF) >>> (p * bits)) & mask;
-                out[outOff + d] += a[d / group] * code - c[d / group];
+        }
+    }
+
+    private static void accumulateRun8(byte[] codes, int rows, int l, int j, int groups, int g, float[] a,
+                                       float[] out, int outOff) {
+        FloatVector acc = FloatVector.zero(F);
+        for (int i = 0, off = j, ai = g; i < rows; i++, off += l, ai += groups) {
+            acc = widen(ByteVector.fromArray(B, codes, off), 8).fma(FloatVector.broadcast(F, a[ai]), acc);
+        }
+        addInto(acc, out, outOff + j);
+    }
+
+    private static void accumulateRun4(byte[] codes, int rows, int l, int j, int groups, int group, float[] a,
+                                       float[] out, int outOff) {
+        int g0 = j / group;
+        int g1 = (l + j) / group;
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        for (int i = 0, off = j, ai = 0; i < rows; i++, off += l, ai += groups) {
+            ByteVector bv = ByteVector.fromArray(B, codes, off);
+            acc0 = widen(bv.and((byte) 0x0F), 4).fma(FloatVector.broadcast(F, a[ai + g0]), acc0);
+            acc1 = widen(bv.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F), 4)
+                    .fma(FloatVector.broadcast(F, a[ai + g1]), acc1);
+        }
+        addInto(acc0, out, outOff + j);
+        addInto(acc1, out, outOff + l + j);
+    }
+
+    private static void accumulateRun2(byte[] codes, int rows, int l, int j, int groups, int group, float[] a,
+                                       float[] out, int outOff) {
+        int g0 = j / group;
+        int g1 = (l + j) / group;
+        int g2 = (2 * l + j) / group;
+        int g3 = (3 * l + j) / group;
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        FloatVector acc2 = FloatVector.zero(F);
+        FloatVector acc3 = FloatVector.zero(F);
+        for (int i = 0, off = j, ai = 0; i < rows; i++, off += l, ai += groups) {
+            ByteVector bv = ByteVector.fromArray(B, codes, off);
+            acc0 = widen(bv.and((byte) 3), 2).fma(FloatVector.broadcast(F, a[ai + g0]), acc0);
+            acc1 = widen(bv.lanewise(VectorOperators.LSHR, 2).and((byte) 3), 2)
+                    .fma(FloatVector.broadcast(F, a[ai + g1]), acc1);
+            acc2 = widen(bv.lanewise(VectorOperators.LSHR, 4).and((byte) 3), 2)
+                    .fma(FloatVector.broadcast(F, a[ai + g2]), acc2);
+            acc3 = widen(bv.lanewise(VectorOperators.LSHR, 6).and((byte) 3), 2)
+                    .fma(FloatVector.broadcast(F, a[ai + g3]), acc3);
+        }
+        addInto(acc0, out, outOff + j);
+        addInto(acc1, out, outOff + l + j);
+        addInto(acc2, out, outOff + 2 * l + j);
+        addInto(acc3, out, outOff + 3 * l + j);
+    }
+
+    private static void addInto(FloatVector v, float[] out, int off) {
+        FloatVector.fromArray(F, out, off).add(v).intoArray(out, off);
+    }
+
+    /** Shapes whose byte runs do not line up with the vector lanes or the groups. */
+    private static void accumulateRowsScalar(byte[] codes, int rows, int dim, int bits, int group, float[] a,
+                                             float[] out, int outOff) {
+        int l = rowBytes(dim, bits);
+        int groups = dim / group;
+        for (int i = 0; i < rows; i++) {
+            for (int d = 0; d < dim; d++) {
+                out[outOff + d] += a[i * groups + d / group] * code(codes, i * l, dim, bits, d);
             }
         }
     }

@@ -56,12 +56,21 @@ public final class ReferenceLayerQuantizer {
             vs[g] = b.scale();
             vz[g] = b.zero();
         }
-        Shared shared = new Shared(dim, bits, group, groups, ks, kz, vs, vz, 4L * groups * Short.BYTES / heads);
+        Shared shared = new Shared(dim, bits, group, groups, ks, kz, vs, vz, metadataBytesPerHead(heads, t, dim, group));
         HeadStore[] out = new HeadStore[heads];
         for (int h = 0; h < heads; h++) {
             out[h] = new ReferenceHeadStore(shared, h * t * dim, kc, vc, positions[h], capacity);
         }
         return out;
+    }
+
+    /**
+     * One head's share of a layer's half-precision scales and zeros (K and V) when the layer keeps
+     * {@code tokens} entries per head; the groups span heads, so the share is the layer's bytes / heads.
+     */
+    public static long metadataBytesPerHead(int heads, int tokens, int dim, int group) {
+        long groups = (long) heads * tokens * dim / group;
+        return 4L * groups * Short.BYTES / heads;
     }
 
     /** Layer-wide group parameters (widened from fp16) and this head's share of their bytes. */

@@ -87,6 +87,36 @@ public final class WindowKvPolicy implements CompressionPolicy {
         return KeptPositions.same(prefill.layout(), positions);
     }
 
+    /**
+     * Most prompt entries each stored head of each layer keeps for a prompt of {@code promptLength}
+     * tokens, without scoring it (the byte-budget planner's count). Exact except that the soft budget
+     * counts every kept window as full although the partial last window may be among them.
+     */
+    public static int[] keptUpperBound(int layers, WindowKvOptions options, int meanBudget, WindowStrategy strategy,
+                                       int promptLength) {
+        int[] budgets = new GroupBudget(layers, options.sharedLayers(), meanBudget, options.beta()).perLayer();
+        int suffix = options.suffix(strategy);
+        int reviewLength = promptLength - suffix;
+        int w = options.reviewWindow();
+        int[] out = new int[layers];
+        for (int l = 0; l < layers; l++) {
+            int budget = budgets[l];
+            if (reviewLength <= budget) {
+                out[l] = promptLength;
+                continue;
+            }
+            int keep = WindowSelection.keepCount(reviewLength, w, budget);
+            int review;
+            if (budget == 0 || (keep == 0 && !options.strictBudget())) {
+                review = 0;
+            } else {
+                review = options.strictBudget() ? budget : Math.min(reviewLength, keep * w);
+            }
+            out[l] = review + suffix;
+        }
+        return out;
+    }
+
     /** Null when the whole review region fits the budget (no compression for the group). */
     private int[] leaderWindows(LayerPrefill prefill, int reviewLength, int budget) {
         if (reviewLength <= budget) {
