@@ -15,14 +15,14 @@ public final class HalfBits {
 
     /** IEEE half bits to float: (1024 + mantissa) * 2^(exponent - 25), exact in float. */
     public static float halfToFloat(short bits) {
-        int h = bits & 0xFFFF;
+        int h = unsigned(bits);
         int exponent = (h >> 10) & 0x1F;
         int mantissa = h & 0x3FF;
         float magnitude;
         if (exponent == 0) {
             magnitude = mantissa * 0x1p-24f;
         } else if (exponent == 31) {
-            magnitude = mantissa == 0 ? Float.POSITIVE_INFINITY : Float.NaN;
+            magnitude = mantissa == 0 ? Float.POSITIVE_INFINITY : nan(mantissa);
         } else {
             magnitude = (float) (1024 + mantissa) * (float) (1 << exponent) * 0x1p-25f;
         }
@@ -31,18 +31,39 @@ public final class HalfBits {
 
     /** bfloat16 bits to float: (128 + mantissa) * 2^(exponent - 134), exact in float. */
     public static float bf16ToFloat(short bits) {
-        int b = bits & 0xFFFF;
+        int b = unsigned(bits);
         int exponent = (b >> 7) & 0xFF;
         int mantissa = b & 0x7F;
         float magnitude;
         if (exponent == 0) {
             magnitude = mantissa * pow2(-133);
         } else if (exponent == 255) {
-            magnitude = mantissa == 0 ? Float.POSITIVE_INFINITY : Float.NaN;
+            magnitude = mantissa == 0 ? Float.POSITIVE_INFINITY : nan(mantissa);
         } else {
             magnitude = (float) (128 + mantissa) * pow2(exponent - 134);
         }
         return (b >> 15) == 1 ? -magnitude : magnitude;
+    }
+
+    /**
+     * A NaN made at run time: TornadoVM's OpenCL code generator prints the constant Float.NaN as
+     * "NaNF", which OpenCL C does not know, and the kernel then fails to build.
+     */
+    private static float nan(int anything) {
+        float x = anything;
+        return (x - x) * Float.POSITIVE_INFINITY;
+    }
+
+    /**
+     * 0..65535 from a short without {@code & 0xFFFF}: Graal turns that mask into a zero-extension,
+     * which TornadoVM's OpenCL code generator prints as a plain (sign-extending) cast.
+     */
+    private static int unsigned(short bits) {
+        int b = bits;
+        if (b < 0) {
+            b = b + 65536;
+        }
+        return b;
     }
 
     /** 2^n for n in [-149, 127], exactly: three exact factors of at most 2^62 each. */
@@ -50,7 +71,8 @@ public final class HalfBits {
         float r = 1f;
         int k = n;
         for (int i = 0; i < 3; i++) {
-            int step = Math.max(-62, Math.min(62, k));
+            // Explicit clamps: Math.min/max here compile to an OpenCL min() call that PoCL finds ambiguous.
+            int step = k > 62 ? 62 : (k < -62 ? -62 : k);
             float factor = step >= 0 ? (float) (1L << step) : 1f / (float) (1L << -step);
             r = r * factor;
             k = k - step;
@@ -64,8 +86,18 @@ public final class HalfBits {
         if (f != f) {
             out = 0x7E00;
         } else {
-            int sign = f < 0f || (f == 0f && 1f / f < 0f) ? 0x8000 : 0;
-            float a = f < 0f ? -f : f;
+            // Plain ifs: the combined condition (f < 0 || (f == 0 && 1 / f < 0)) compiled to a wrong
+            // sign on TornadoVM's OpenCL backend.
+            int sign = 0;
+            float a = f;
+            if (f < 0f) {
+                sign = 0x8000;
+                a = -f;
+            } else if (f == 0f) {
+                if (1f / f < 0f) {
+                    sign = 0x8000; // -0.0
+                }
+            }
             if (a >= 65520f) {
                 out = sign | 0x7C00; // rounds to infinity (infinity included)
             } else if (a < 0x1p-14f) {

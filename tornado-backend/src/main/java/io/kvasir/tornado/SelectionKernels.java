@@ -90,11 +90,14 @@ public final class SelectionKernels {
         }
     }
 
-    /** Stride-1 pooling along each row of [rows][n], padding kernel/2 (zeros in the average's divisor). */
-    public static void pool(FloatArray in, FloatArray out, int rows, int n, int kernel, int maxPool) {
+    /**
+     * Stride-1 pooling along each row of [rows][n], padding width/2 (zeros in the average's divisor).
+     * (A parameter named "kernel" would collide with the OpenCL C keyword.)
+     */
+    public static void pool(FloatArray in, FloatArray out, int rows, int n, int width, int maxPool) {
         for (@Parallel int s = 0; s < rows; s++) {
             for (@Parallel int j = 0; j < n; j++) {
-                int pad = kernel / 2;
+                int pad = width / 2;
                 int from = Math.max(0, j - pad);
                 int to = Math.min(n - 1, j + pad);
                 float max = Float.NEGATIVE_INFINITY;
@@ -104,7 +107,7 @@ public final class SelectionKernels {
                     max = Math.max(max, x);
                     sum += x;
                 }
-                out.set(s * n + j, maxPool == 1 ? max : sum / kernel);
+                out.set(s * n + j, maxPool == 1 ? max : sum / width);
             }
         }
     }

@@ -26,7 +26,8 @@ final class ConversionKernels {
         }
     }
 
-    static void rint(FloatArray x, int n) {
+    // Not named "rint": the kernel takes the method name, and OpenCL C already has a rint().
+    static void roundHalfEven(FloatArray x, int n) {
         for (@Parallel int i = 0; i < n; i++) {
             x.set(i, HalfBits.rint(x.get(i)));
         }

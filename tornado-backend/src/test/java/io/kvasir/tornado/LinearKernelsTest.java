@@ -50,7 +50,7 @@ class LinearKernelsTest {
                 .task("decode", ConversionKernels::halfToFloat, in, decoded, n)
                 .task("bf16", ConversionKernels::bf16ToFloat, in, bf, n)
                 .task("encode", ConversionKernels::floatToHalf, src, encoded, n)
-                .task("rint", ConversionKernels::rint, rounded, n)
+                .task("rint", ConversionKernels::roundHalfEven, rounded, n)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, decoded, bf, encoded, rounded));
         for (int i = 0; i < n; i++) {
             float want = Float.float16ToFloat(bits[i]);
