@@ -107,6 +107,9 @@ final class GenerateCommand implements Callable<Integer> {
     boolean json;
 
     @Mixin
+    BackendOption backend;
+
+    @Mixin
     DebugOption debug;
 
     @Spec
@@ -142,12 +145,15 @@ final class GenerateCommand implements Callable<Integer> {
             for (String warning : config.warnings(config.layoutFor(c.numLayers(), c.numKvHeads(), c.numHeads(), c.headDim()))) {
                 spec.commandLine().getErr().println("kvasir generate: warning: " + warning);
             }
-            GenerationResult r = new Generator(m).generate(request, piece -> {
-                if (!json) {
-                    out.print(piece);
-                    out.flush();
-                }
-            });
+            GenerationResult r;
+            try (var forward = backend.create(m, storage, maxNewTokens, spec.commandLine().getErr())) {
+                r = new Generator(m, forward).generate(request, piece -> {
+                    if (!json) {
+                        out.print(piece);
+                        out.flush();
+                    }
+                });
+            }
             if (keptMap != null) {
                 KvReport.writeKeptMap(keptMap, m, config, r);
             }

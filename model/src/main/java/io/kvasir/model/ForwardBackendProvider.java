@@ -14,8 +14,12 @@ public interface ForwardBackendProvider {
     /** Why the backend cannot run in this JVM (runtime missing, flags not set), or empty when it can. */
     Optional<String> unavailableReason();
 
-    /** A backend for the model; one instance serves one generation at a time. */
-    ForwardBackend create(Model model);
+    /**
+     * A backend for the model; one instance serves one generation at a time.
+     *
+     * @param maxNewTokens decode steps its cache must hold room for
+     */
+    ForwardBackend create(Model model, int maxNewTokens);
 
     /** The provider registered under a name, if its jar is on the class path. */
     static Optional<ForwardBackendProvider> find(String name) {
