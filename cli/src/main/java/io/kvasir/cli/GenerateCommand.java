@@ -105,6 +105,9 @@ final class GenerateCommand implements Callable<Integer> {
     boolean json;
 
     @Mixin
+    BackendOption backend;
+
+    @Mixin
     DebugOption debug;
 
     @Spec
@@ -124,12 +127,15 @@ final class GenerateCommand implements Callable<Integer> {
             CacheSetup.Chosen chosen = setup.forPrompt(m, ids.length, maxNewTokens, spec.commandLine().getErr());
             CompressionConfig config = chosen.compression();
             var request = new GenerationRequest(ids, maxNewTokens, sampling, stops, config, chosen.storage(), null, null);
-            GenerationResult r = new Generator(m).generate(request, piece -> {
-                if (!json) {
-                    out.print(piece);
-                    out.flush();
-                }
-            });
+            GenerationResult r;
+            try (var forward = backend.create(m, chosen.storage(), maxNewTokens, spec.commandLine().getErr())) {
+                r = new Generator(m, forward).generate(request, piece -> {
+                    if (!json) {
+                        out.print(piece);
+                        out.flush();
+                    }
+                });
+            }
             if (keptMap != null) {
                 KvReport.writeKeptMap(keptMap, m, config, r);
             }

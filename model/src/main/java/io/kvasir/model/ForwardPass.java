@@ -21,7 +21,7 @@ import java.util.Arrays;
  * layer's uncompressed K/V exists at a time. Decode runs one token through all layers against the
  * (possibly compressed) cache.
  */
-public final class ForwardPass {
+public final class ForwardPass implements ForwardBackend {
     /** Tokens per MLP chunk in prefill: bounds the [tokens x intermediate] buffers. */
     private static final int MLP_CHUNK = 256;
 
@@ -43,6 +43,7 @@ public final class ForwardPass {
      * Runs the prompt through every layer, fills the cache through the policy and returns the logits
      * of the last prompt position.
      */
+    @Override
     public float[] prefill(int[] tokens, KvCache cache, CompressionPolicy policy) {
         int n = tokens.length;
         if (n == 0) {
@@ -92,6 +93,7 @@ public final class ForwardPass {
     }
 
     /** Runs one token at the given absolute position against the cache; returns its logits. */
+    @Override
     public float[] decode(int token, int position, KvCache cache) {
         checkToken(token);
         ModelConfig c = config;

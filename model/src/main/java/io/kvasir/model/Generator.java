@@ -16,9 +16,17 @@ public final class Generator {
     public static final int TOP_ALTERNATIVES = 5;
 
     private final Model model;
+    private final ForwardBackend forward;
 
+    /** Generation on the CPU backend. */
     public Generator(Model model) {
+        this(model, model.forward());
+    }
+
+    /** Generation on the given backend (e.g. TornadoVM). */
+    public Generator(Model model, ForwardBackend forward) {
         this.model = model;
+        this.forward = forward;
     }
 
     /**
@@ -41,7 +49,7 @@ public final class Generator {
         List<GenerationResult.Step> steps = new ArrayList<>();
 
         long t0 = System.nanoTime();
-        float[] logits = req.maxNewTokens() > 0 ? model.forward().prefill(prompt, cache, policy) : null;
+        float[] logits = req.maxNewTokens() > 0 ? forward.prefill(prompt, cache, policy) : null;
         long t1 = System.nanoTime();
         long decodeNanos = 0;
         int decoded = 0;
@@ -73,7 +81,7 @@ public final class Generator {
                 break;
             }
             long s = System.nanoTime();
-            logits = model.forward().decode(id, prompt.length + i, cache);
+            logits = forward.decode(id, prompt.length + i, cache);
             decodeNanos += System.nanoTime() - s;
             decoded++;
         }

@@ -61,4 +61,78 @@ public final class ReferenceKernels {
         }
         return out;
     }
+
+    /**
+     * Attention of one query over n cached entries: softmax(scale * q . k_i) weighted sum of v_i.
+     * keys and values are [n][d] from offset 0 (d = q.length).
+     */
+    public static float[] attend(float[] q, float[] keys, float[] values, int n, double scale) {
+        int d = q.length;
+        double[] z = new double[n];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            double s = 0;
+            for (int c = 0; c < d; c++) {
+                s += (double) q[c] * keys[i * d + c];
+            }
+            z[i] = s * scale;
+            max = Math.max(max, z[i]);
+        }
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            z[i] = Math.exp(z[i] - max);
+            sum += z[i];
+        }
+        float[] out = new float[d];
+        for (int c = 0; c < d; c++) {
+            double acc = 0;
+            for (int i = 0; i < n; i++) {
+                acc += z[i] / sum * values[i * d + c];
+            }
+            out[c] = (float) acc;
+        }
+        return out;
+    }
+
+    /**
+     * Causal prompt attention with GQA (query head h reads KV head h * kvHeads / heads) and the
+     * attention mass each key receives, summed over queries: q [T][heads][d], k and v [T][kvHeads][d],
+     * out [T][heads][d], mass [heads][T] (or null).
+     */
+    public static void causalAttention(float[] q, float[] k, float[] v, int tokens, int heads, int kvHeads, int d,
+                                       float[] out, float[] mass) {
+        double scale = 1.0 / Math.sqrt(d);
+        for (int h = 0; h < heads; h++) {
+            int g = h * kvHeads / heads;
+            for (int t = 0; t < tokens; t++) {
+                double[] z = new double[t + 1];
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j <= t; j++) {
+                    double s = 0;
+                    for (int c = 0; c < d; c++) {
+                        s += (double) q[(t * heads + h) * d + c] * k[(j * kvHeads + g) * d + c];
+                    }
+                    z[j] = s * scale;
+                    max = Math.max(max, z[j]);
+                }
+                double sum = 0;
+                for (int j = 0; j <= t; j++) {
+                    z[j] = Math.exp(z[j] - max);
+                    sum += z[j];
+                }
+                for (int c = 0; c < d; c++) {
+                    double acc = 0;
+                    for (int j = 0; j <= t; j++) {
+                        acc += z[j] / sum * v[(j * kvHeads + g) * d + c];
+                    }
+                    out[(t * heads + h) * d + c] = (float) acc;
+                }
+                if (mass != null) {
+                    for (int j = 0; j <= t; j++) {
+                        mass[h * tokens + j] += (float) (z[j] / sum);
+                    }
+                }
+            }
+        }
+    }
 }

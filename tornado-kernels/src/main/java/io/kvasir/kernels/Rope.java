@@ -50,6 +50,11 @@ public final class Rope {
         return inv;
     }
 
+    /** Copy of the (scaled) inverse frequencies, d/2 of them: what a device kernel needs. */
+    public float[] inverseFrequencies() {
+        return invFreq.clone();
+    }
+
     public int headDim() {
         return headDim;
     }

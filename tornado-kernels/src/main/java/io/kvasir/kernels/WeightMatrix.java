@@ -47,6 +47,11 @@ public abstract sealed class WeightMatrix permits F32Matrix, F16Matrix, BF16Matr
 
     public abstract WeightType type();
 
+    /** The raw little-endian elements in file encoding (read-only use: device uploads). */
+    public MemorySegment data() {
+        return data;
+    }
+
     /** Element (row, col) widened to float32; for tests and small tensors. */
     public abstract float get(int row, int col);
 

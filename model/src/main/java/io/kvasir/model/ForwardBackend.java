@@ -1,0 +1,21 @@
+package io.kvasir.model;
+
+import io.kvasir.compression.CompressionPolicy;
+import io.kvasir.compression.KvCache;
+
+/**
+ * What the generation loop needs from a compute backend: prefill a prompt into a cache, then decode
+ * one token at a time. {@link ForwardPass} is the CPU backend; the TornadoVM backend lives in the
+ * tornado-backend module and is found through {@link ForwardBackendProvider}.
+ */
+public interface ForwardBackend extends AutoCloseable {
+    /** Runs the prompt, fills the cache through the policy, returns the last position's logits. */
+    float[] prefill(int[] tokens, KvCache cache, CompressionPolicy policy);
+
+    /** Runs one token at an absolute position against the cache; returns its logits. */
+    float[] decode(int token, int position, KvCache cache);
+
+    /** Releases device memory; nothing to do on the CPU. */
+    @Override
+    default void close() {}
+}
