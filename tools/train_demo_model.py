@@ -227,10 +227,14 @@ def train(args):
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     t_start = time.time()
-    tok = train_tokenizer(random.Random(args.seed + 1), args.vocab)
-    eos = tok.token_to_id("<|im_end|>")
-    config = model_config(tok.get_vocab_size(), eos, args)
-    model = LlamaForCausalLM(config)
+    if args.resume:  # go on from a saved folder: its tokenizer, weights and stage; a fresh optimizer
+        tok = Tokenizer.from_file(str(Path(args.resume) / "tokenizer.json"))
+        model = LlamaForCausalLM.from_pretrained(args.resume)
+        previous = json.loads((Path(args.resume) / "training_log.json").read_text())
+    else:
+        tok = train_tokenizer(random.Random(args.seed + 1), args.vocab)
+        model = LlamaForCausalLM(model_config(tok.get_vocab_size(), tok.token_to_id("<|im_end|>"), args))
+        previous = None
     model.config.use_cache = False
     params = sum(p.numel() for p in model.parameters())
     print(f"tokenizer: {tok.get_vocab_size()} ids; model: {params / 1e6:.2f} M parameters", flush=True)
@@ -245,6 +249,10 @@ def train(args):
     signal.signal(signal.SIGINT, lambda *_: stop.update(now=True))
     signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
     stage, recent, step, tokens, last_save = 0, [], 0, 0, time.time()
+    if previous:
+        log["previous_runs"] = previous.get("previous_runs", []) + [{k: previous[k] for k in
+                                                                   ("seed", "args", "steps", "tokens", "minutes", "final_stage", "stage_reached", "history")}]
+        stage = previous["final_stage"]
     deadline = t_start + args.minutes * 60
     while not stop["now"] and time.time() < deadline:
         step += 1
@@ -334,6 +342,7 @@ def main():
     p.add_argument("--vocab", type=int, default=1536)
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--anneal", action="store_true", help="lr x0.3 once the last stage is reached")
+    p.add_argument("--resume", metavar="DIR", help="continue training the model saved in DIR")
     p.add_argument("--eval-only", action="store_true")
     p.add_argument("--samples", type=int, default=32)
     p.add_argument("--lengths", type=int, nargs="+", default=[512, 1024, 2048])
