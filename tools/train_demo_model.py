@@ -213,11 +213,16 @@ def save(model, tok, out, log):
     tmp.rmdir()
 
 
-def write_task_files(out, rng):
+def write_task_files(out, rng, stage):
+    """demo_task.json (the task for `kvasir demo`, with a grid no longer than the contexts trained on)
+    and haystack.txt (filler from the grammar)."""
+    trained = STAGES[stage][0]
+    lengths = [trained // 4, trained // 2, trained] if trained >= 1024 else [trained * 3 // 4, trained]
     (out / "demo_task.json").write_text(json.dumps({
         "instruction": task.INSTRUCTION, "fact": task.FACT, "question": task.QUESTION,
         "answer_prefix": task.ANSWER_PREFIX, "value_digits": task.VALUE_DIGITS, "keys": task.KEYS,
-        "distractors": 3, "haystack": "haystack.txt"}, indent=2) + "\n")
+        "distractors": 3, "haystack": "haystack.txt", "demo_lengths": lengths,
+        "demo_budget": max(32, min(128, trained // 4))}, indent=2) + "\n")
     (out / "haystack.txt").write_text("\n".join(" ".join(task.sentence(rng) for _ in range(8)) for _ in range(600)) + "\n")
 
 
@@ -292,7 +297,7 @@ def train(args):
             last_save = time.time()
     log.update(steps=step, tokens=tokens, minutes=round((time.time() - t_start) / 60, 2), final_stage=stage)
     save(model, tok, out, log)
-    write_task_files(out, random.Random(args.seed + 2))
+    write_task_files(out, random.Random(args.seed + 2), stage)
     print(f"saved {out} after {step} steps, {tokens:,} tokens, {(time.time() - t_start) / 60:.1f} min", flush=True)
 
 

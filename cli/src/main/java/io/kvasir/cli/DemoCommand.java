@@ -44,9 +44,10 @@ final class DemoCommand implements Callable<Integer> {
             description = "Model folder (default: the bundled " + BUNDLED + ").")
     Path modelDir;
 
-    @Option(names = "--budget", paramLabel = "TOKENS", defaultValue = "128",
-            description = "Token budget per layer and KV head for every compressing method (default: ${DEFAULT-VALUE}).")
-    int budget;
+    @Option(names = "--budget", paramLabel = "TOKENS",
+            description = "Token budget per layer and KV head for every compressing method (default: the model's"
+                    + " demo_task.json demo_budget, else 128).")
+    Integer budget;
 
     @Option(names = "--methods", paramLabel = "LIST", split = ",",
             defaultValue = "full,streamingllm,h2o,snapkv,pyramidkv,windowkv",
@@ -59,8 +60,9 @@ final class DemoCommand implements Callable<Integer> {
                     + " 'none' for none (default: ${DEFAULT-VALUE}).")
     List<String> quantized;
 
-    @Option(names = "--lengths", paramLabel = "TOKENS", split = ",", defaultValue = "512,1024,2048",
-            description = "Context lengths in tokens, prompt included (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lengths", paramLabel = "TOKENS", split = ",",
+            description = "Context lengths in tokens, prompt included (default: the model's demo_task.json"
+                    + " demo_lengths, else 512,1024,2048).")
     List<Integer> lengths;
 
     @Option(names = "--depths", paramLabel = "PERCENT", split = ",", defaultValue = "0,25,50,75,100",
@@ -93,8 +95,10 @@ final class DemoCommand implements Callable<Integer> {
         Path dir = modelDir != null ? modelDir : bundledModel();
         PrintWriter stdout = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         try (Model m = Model.load(dir)) {
-            List<DemoSweep.Method> sweep = methods(m.config().numLayers(), m.config().headDim());
             RetrievalTask task = RetrievalTask.forModel(dir);
+            if (lengths == null) lengths = task.lengths();
+            if (budget == null) budget = task.budget();
+            List<DemoSweep.Method> sweep = methods(m.config().numLayers(), m.config().headDim());
             DemoSweep demo = new DemoSweep(m, task, lengths, depths, samples, seed);
             err.printf("kvasir demo: %s, %d methods x %d lengths x %d depths x %d samples, budget %d tokens%n",
                     dir, sweep.size(), lengths.size(), depths.size(), samples, budget);

@@ -22,15 +22,23 @@ import java.util.regex.Pattern;
  *
  * @param sentences   filler sentences, used in order from a seeded start
  * @param distractors facts besides the asked one
+ * @param lengths     the demo's default context lengths in tokens (a model trained on shorter contexts
+ *                    says so in its demo_task.json)
+ * @param budget      the demo's default token budget
  */
 public record RetrievalTask(String instruction, String fact, String question, String answerPrefix, int valueDigits,
-                            List<String> keys, int distractors, List<String> sentences) {
+                            List<String> keys, int distractors, List<String> sentences, List<Integer> lengths, int budget) {
+    static final List<Integer> DEFAULT_LENGTHS = List.of(512, 1024, 2048);
+    static final int DEFAULT_BUDGET = 128;
+
     static final String FILE = "demo_task.json";
     private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?])\\s+");
 
     public RetrievalTask {
         keys = List.copyOf(keys);
         sentences = List.copyOf(sentences);
+        lengths = List.copyOf(lengths);
+        if (lengths.isEmpty() || budget < 1) throw new IllegalArgumentException("demo lengths and budget must be set");
         if (!fact.contains("{key}") || !fact.contains("{value}") || !question.contains("{key}")) {
             throw new IllegalArgumentException("the fact needs {key} and {value}, the question {key}");
         }
@@ -57,7 +65,7 @@ public record RetrievalTask(String instruction, String fact, String question, St
                 "The special magic number for {key} mentioned in the provided text is", 7,
                 List.of("falcon", "otter", "walnut", "quartz", "cobalt", "saffron", "juniper", "heron", "lynx", "marble",
                         "cedar", "amber", "pelican", "tundra", "glacier", "comet", "nebula", "orchid", "cactus", "bamboo"),
-                3, splitSentences(Haystack.builtIn()));
+                3, splitSentences(Haystack.builtIn()), DEFAULT_LENGTHS, DEFAULT_BUDGET);
     }
 
     static RetrievalTask read(Path file) {
@@ -72,10 +80,20 @@ public record RetrievalTask(String instruction, String fact, String question, St
             return new RetrievalTask(field(n, "instruction", file).asText(), field(n, "fact", file).asText(),
                     field(n, "question", file).asText(), field(n, "answer_prefix", file).asText(),
                     field(n, "value_digits", file).asInt(), keys, field(n, "distractors", file).asInt(),
-                    splitSentences(Files.readString(haystack, StandardCharsets.UTF_8)));
+                    splitSentences(Files.readString(haystack, StandardCharsets.UTF_8)), lengths(n, file),
+                    n.has("demo_budget") ? field(n, "demo_budget", file).asInt() : DEFAULT_BUDGET);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
         }
+    }
+
+    private static List<Integer> lengths(JsonNode n, Path file) {
+        JsonNode a = n.get("demo_lengths");
+        if (a == null) return DEFAULT_LENGTHS;
+        if (!a.isArray() || a.isEmpty()) throw new IllegalArgumentException(file + ": \"demo_lengths\" must be a list of token counts");
+        List<Integer> out = new ArrayList<>();
+        a.forEach(x -> out.add(x.asInt()));
+        return out;
     }
 
     private static JsonNode field(JsonNode n, String name, Path file) {
