@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -218,9 +219,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         try {
             Files.createDirectories(out);
-            Path tmp = out.resolve("demo.json.tmp");
-            Files.writeString(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n");
-            Files.move(tmp, out.resolve("demo.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.write(out.resolve("demo.json"), (Json.write(o) + "\n").getBytes(StandardCharsets.UTF_8));
             DemoHeatmap.write(results, lengths, depths, out.resolve("heatmap.png"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write to " + out + ": " + e.getMessage(), e);

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -73,8 +72,8 @@ final class KeptCommand implements Callable<Integer> {
             byte[] png = KeptImage.png(map);
             Files.createDirectories(out);
             KvReport.writeKeptMap(out.resolve("kept.json"), m, config, r);
-            writeAtomically(out.resolve("kept.png"), png);
-            writeAtomically(out.resolve("kept.html"), KeptPage.html(map, png).getBytes(StandardCharsets.UTF_8));
+            AtomicFile.write(out.resolve("kept.png"), png);
+            AtomicFile.write(out.resolve("kept.html"), KeptPage.html(map, png).getBytes(StandardCharsets.UTF_8));
             var w = spec.commandLine().getOut();
             w.printf("%d prompt tokens, %d layers x %d KV heads; %.1f%% of token slots kept; KV %s (%s uncompressed)%n",
                     ids.length, map.layers(), map.heads(), 100 * map.keptShare(), Units.bytes(cache.bytesHeld()),
@@ -84,11 +83,4 @@ final class KeptCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Through a temporary file, so an interrupted run leaves no half-written page or image. */
-    private static void writeAtomically(Path file, byte[] bytes) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp"); // a plain file: the usual permissions, not 0600
-        Files.write(tmp, bytes);
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
 }

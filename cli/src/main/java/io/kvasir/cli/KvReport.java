@@ -12,9 +12,8 @@ import io.kvasir.model.GenerationResult;
 import io.kvasir.model.Model;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /** What the KV cache holds, as JSON: bytes, ratios, kept tokens, and the kept-position map. */
 final class KvReport {
@@ -133,10 +132,7 @@ final class KvReport {
             }
         }
         try {
-            Path abs = file.toAbsolutePath();
-            Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".tmp");
-            Files.writeString(tmp, Json.write(o));
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.write(file, Json.write(o).getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("--kept-map " + file + ": cannot write (" + e.getMessage() + ")", e);
         }

@@ -169,12 +169,4 @@ public final class DemoSweep {
         r.decodeTokens += g.timings().decodedTokens();
         r.decodeMs += g.timings().decodeMs();
     }
-
-    public List<Integer> lengths() {
-        return lengths;
-    }
-
-    public List<Integer> depths() {
-        return depths;
-    }
 }
