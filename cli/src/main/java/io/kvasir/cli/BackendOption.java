@@ -28,8 +28,8 @@ public final class BackendOption {
         String why = provider.isEmpty()
                 ? "this kvasir build has no TornadoVM backend (build with TORNADO_SDK set)"
                 : provider.get().unavailableReason().orElse(null);
-        if (why == null && storage.bits() != 32) {
-            why = "the TornadoVM backend supports only --kv-bits 32 so far";
+        if (why == null) {
+            why = provider.get().unsupportedStorage(storage, model.config().numLayers()).orElse(null);
         }
         if (why != null) {
             if (name.equals("tornado")) {

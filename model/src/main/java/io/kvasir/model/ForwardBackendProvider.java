@@ -1,5 +1,6 @@
 package io.kvasir.model;
 
+import io.kvasir.compression.KvStorage;
 import java.util.Optional;
 import java.util.ServiceLoader;
 
@@ -13,6 +14,11 @@ public interface ForwardBackendProvider {
 
     /** Why the backend cannot run in this JVM (runtime missing, flags not set), or empty when it can. */
     Optional<String> unavailableReason();
+
+    /** Why the backend cannot hold a cache in this storage over that many layers, or empty when it can. */
+    default Optional<String> unsupportedStorage(KvStorage storage, int layers) {
+        return Optional.empty();
+    }
 
     /**
      * A backend for the model; one instance serves one generation at a time.

@@ -1,5 +1,6 @@
 package io.kvasir.tornado;
 
+import io.kvasir.compression.KvStorage;
 import io.kvasir.model.ForwardBackend;
 import io.kvasir.model.ForwardBackendProvider;
 import io.kvasir.model.Model;
@@ -26,6 +27,17 @@ public final class TornadoBackendProvider implements ForwardBackendProvider {
             Class.forName("uk.ac.manchester.tornado.api.TornadoExecutionPlan");
         } catch (ClassNotFoundException | LinkageError e) {
             return Optional.of("the TornadoVM runtime is not on the module path (" + e.getMessage() + ")");
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<String> unsupportedStorage(KvStorage storage, int layers) {
+        for (int l = 0; l < layers; l++) {
+            String why = DeviceKvCache.unsupported(storage, l);
+            if (why != null) {
+                return Optional.of("the TornadoVM backend does not support " + why);
+            }
         }
         return Optional.empty();
     }

@@ -1,7 +1,6 @@
 package io.kvasir.tornado;
 
 import io.kvasir.compression.CompressionPolicy;
-import io.kvasir.compression.HeadStore;
 import io.kvasir.compression.KvCache;
 import io.kvasir.compression.KvLayout;
 import io.kvasir.kernels.Rope;
@@ -28,8 +27,10 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * first execution, the caches and activations stay on the device, the per-step ints (token, position,
  * per-head cache slots) go in small arrays, and only the logits come back.
  *
- * <p>Limits (checked, one-line errors): float32 KV storage only; the host {@link KvCache} keeps the
- * prefill state, decode entries live only on the device.
+ * <p>KV storage: float32, or KIVI codes (8/4/2 bits) that the device appends to, quantizes and
+ * attends over as the host store would ({@link KiviDeviceCache}). Half-precision storage and the other
+ * quantization schemes get a one-line error. The host {@link KvCache} keeps the prefill state; decode
+ * entries live only on the device.
  */
 public final class TornadoForward implements ForwardBackend, AutoCloseable {
     private final ModelConfig c;
@@ -52,10 +53,9 @@ public final class TornadoForward implements ForwardBackend, AutoCloseable {
 
     @Override
     public float[] prefill(int[] tokens, KvCache cache, CompressionPolicy policy) {
-        if (cache.storage().bits() != 32 || cache.storage().layerQuant()) {
-            throw new IllegalArgumentException("--backend tornado supports only --kv-bits 32 so far (got "
-                    + cache.storage().bits() + "-bit storage); use --backend cpu");
-        }
+        new TornadoBackendProvider().unsupportedStorage(cache.storage(), c.numLayers()).ifPresent(why -> {
+            throw new IllegalArgumentException("--backend tornado: " + why + "; use --backend cpu");
+        });
         close();
         float[] logits = cpu.prefill(tokens, cache, policy);
         plan = new DecodePlan(cache);
@@ -80,28 +80,29 @@ public final class TornadoForward implements ForwardBackend, AutoCloseable {
 
     /** Device state and the one task graph of a decode step. */
     private final class DecodePlan implements AutoCloseable {
-        private final int stored;
-        private final int capacity;
         private final IntArray token = new IntArray(1);
         private final IntArray position = new IntArray(1);
-        private final List<IntArray> slots = new ArrayList<>();
-        private final int[][] lengths;
+        private final List<DeviceKvCache> caches = new ArrayList<>();
         private final FloatArray logits;
         private final TornadoExecutionPlan executionPlan;
 
         DecodePlan(KvCache cache) {
             KvLayout layout = cache.layout();
-            stored = layout.storedHeads();
+            int stored = layout.storedHeads();
             int d = c.headDim();
             int longest = 0;
-            lengths = new int[c.numLayers()][stored];
-            for (int l = 0; l < c.numLayers(); l++) {
-                for (int s = 0; s < stored; s++) {
-                    lengths[l][s] = cache.head(l, s).length();
-                    longest = Math.max(longest, lengths[l][s]);
+            for (int[] layer : cache.lengths()) {
+                for (int n : layer) {
+                    longest = Math.max(longest, n);
                 }
             }
-            capacity = longest + maxNewTokens;
+            for (int l = 0; l < c.numLayers(); l++) {
+                DeviceKvCache kv = DeviceKvCache.create(cache.storage(), l, stored, c.numKvHeads(), c.numHeads(), d,
+                        longest + maxNewTokens);
+                kv.fill(cache, l);
+                caches.add(kv);
+            }
+            int capacity = caches.stream().mapToInt(DeviceKvCache::capacity).max().orElseThrow();
             int hidden = c.hiddenSize();
             FloatArray x = new FloatArray(hidden);
             FloatArray xn = new FloatArray(hidden);
@@ -126,11 +127,7 @@ public final class TornadoForward implements ForwardBackend, AutoCloseable {
             embedding.embed(g, "embed", token, x);
             for (int l = 0; l < c.numLayers(); l++) {
                 LayerWeights w = weights.layers().get(l);
-                IntArray slot = new IntArray(stored);
-                slots.add(slot);
-                FloatArray keyCache = new FloatArray(stored * capacity * d);
-                FloatArray valueCache = new FloatArray(stored * capacity * d);
-                fillCache(cache, l, keyCache, valueCache, d);
+                DeviceKvCache kv = caches.get(l);
                 FloatArray inputNorm = FloatArray.fromArray(w.inputNorm());
                 FloatArray postNorm = FloatArray.fromArray(w.postAttentionNorm());
                 DeviceWeights wq = DeviceWeights.of(w.wq());
@@ -140,11 +137,12 @@ public final class TornadoForward implements ForwardBackend, AutoCloseable {
                 DeviceWeights wGate = DeviceWeights.of(w.wGate());
                 DeviceWeights wUp = DeviceWeights.of(w.wUp());
                 DeviceWeights wDown = DeviceWeights.of(w.wDown());
-                g.transferToDevice(DataTransferMode.FIRST_EXECUTION, keyCache, valueCache, inputNorm, postNorm);
+                g.transferToDevice(DataTransferMode.FIRST_EXECUTION, inputNorm, postNorm);
+                g.transferToDevice(DataTransferMode.FIRST_EXECUTION, kv.arrays());
                 for (DeviceWeights m : List.of(wq, wk, wv, wo, wGate, wUp, wDown)) {
                     m.upload(g);
                 }
-                g.transferToDevice(DataTransferMode.EVERY_EXECUTION, slot);
+                g.transferToDevice(DataTransferMode.EVERY_EXECUTION, kv.stepInts());
                 String p = "l" + l + "_";
                 g.task(p + "norm", LinearKernels::rmsNorm, x, inputNorm, xn, 1, hidden, eps);
                 wq.matvec(g, p + "q", xn, q);
@@ -161,13 +159,7 @@ public final class TornadoForward implements ForwardBackend, AutoCloseable {
                 }
                 g.task(p + "ropeq", AttentionKernels::rope, q, freq, position, 1, c.numHeads(), d);
                 g.task(p + "ropek", AttentionKernels::rope, k, freq, position, 1, c.numKvHeads(), d);
-                g.task(p + "append", AttentionKernels::cacheAppend, k, v, keyCache, valueCache, slot,
-                        stored, c.numKvHeads(), capacity, d);
-                g.task(p + "scores", AttentionKernels::decodeScores, q, keyCache, slot, scores,
-                        c.numHeads(), stored, capacity, d, scale);
-                g.task(p + "softmax", AttentionKernels::decodeSoftmax, scores, slot, c.numHeads(), stored, capacity);
-                g.task(p + "values", AttentionKernels::decodeValues, scores, valueCache, slot, attn,
-                        c.numHeads(), stored, capacity, d);
+                kv.attend(g, p, q, k, v, scores, attn, scale);
                 wo.matvec(g, p + "o", attn, proj);
                 g.task(p + "res1", LinearKernels::addInPlace, x, proj, hidden);
                 g.task(p + "norm2", LinearKernels::rmsNorm, x, postNorm, xn, 1, hidden, eps);
@@ -189,38 +181,14 @@ public final class TornadoForward implements ForwardBackend, AutoCloseable {
             executionPlan = new TornadoExecutionPlan(g.snapshot());
         }
 
-        /** Copies the host cache's kept entries of one layer into the device layout. */
-        private void fillCache(KvCache cache, int layer, FloatArray keys, FloatArray values, int d) {
-            float[] row = new float[d];
-            for (int s = 0; s < stored; s++) {
-                HeadStore head = cache.head(layer, s);
-                for (int i = 0; i < head.length(); i++) {
-                    head.readKey(i, row, 0);
-                    for (int j = 0; j < d; j++) {
-                        keys.set((s * capacity + i) * d + j, row[j]);
-                    }
-                    head.readValue(i, row, 0);
-                    for (int j = 0; j < d; j++) {
-                        values.set((s * capacity + i) * d + j, row[j]);
-                    }
-                }
-            }
-        }
-
         float[] step(int id, int pos) {
             if (id < 0 || id >= c.vocabSize()) {
                 throw new IllegalArgumentException("token id " + id + " is outside the vocabulary of " + c.vocabSize());
             }
             token.set(0, id);
             position.set(0, pos);
-            for (int l = 0; l < lengths.length; l++) {
-                for (int s = 0; s < stored; s++) {
-                    if (lengths[l][s] >= capacity) {
-                        throw new IllegalStateException("device KV cache full: " + capacity + " entries per head");
-                    }
-                    slots.get(l).set(s, lengths[l][s]);
-                    lengths[l][s]++;
-                }
+            for (DeviceKvCache kv : caches) {
+                kv.advance();
             }
             executionPlan.execute();
             return logits.toHeapArray();

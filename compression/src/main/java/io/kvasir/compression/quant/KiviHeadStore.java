@@ -288,6 +288,38 @@ public final class KiviHeadStore implements HeadStore {
         }
     }
 
+    /**
+     * What this store holds, copied, for a backend that keeps its own copy of the cache on a device
+     * (the TornadoVM backend mirrors codes, scales, zeros and residual and appends there).
+     *
+     * @param quantized      entries held as codes
+     * @param keyCodes       [quantized][dim * bits / 8] packed key codes
+     * @param keyScale       [quantized / group][dim] half bits
+     * @param keyZero        [quantized / group][dim] half bits
+     * @param valueCodes     [quantized][dim * bits / 8] packed value codes
+     * @param valueScale     [quantized][dim / group] half bits
+     * @param valueZero      [quantized][dim / group] half bits
+     * @param residualKeys   [residualLength][dim] half bits, oldest first
+     * @param residualValues [residualLength][dim] half bits
+     */
+    public record Contents(int quantized, byte[] keyCodes, short[] keyScale, short[] keyZero, byte[] valueCodes,
+                           short[] valueScale, short[] valueZero, int residualLength, short[] residualKeys,
+                           short[] residualValues) {}
+
+    /** A copy of the codes, scales, zeros and residual; KVQuant outliers have no place in it. */
+    public Contents contents() {
+        if (outliers > 0) {
+            throw new IllegalStateException("this store holds " + outliers + " KVQuant outliers, which contents() does not carry");
+        }
+        int blocks = quantized / group;
+        int vGroups = dim / group;
+        return new Contents(quantized, Arrays.copyOf(keyCodes, quantized * rowBytes),
+                Arrays.copyOf(keyScale, blocks * dim), Arrays.copyOf(keyZero, blocks * dim),
+                Arrays.copyOf(valueCodes, quantized * rowBytes), Arrays.copyOf(valueScale, quantized * vGroups),
+                Arrays.copyOf(valueZero, quantized * vGroups), resLength, Arrays.copyOf(resKeys, resLength * dim),
+                Arrays.copyOf(resValues, resLength * dim));
+    }
+
     /** Bytes of codes (K and V). */
     public long codeBytes() {
         return 2L * quantized * rowBytes;

@@ -1,0 +1,88 @@
+package io.kvasir.tornado;
+
+import io.kvasir.compression.HeadStore;
+import io.kvasir.compression.KvCache;
+import uk.ac.manchester.tornado.api.TaskGraph;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+
+/** A float32 layer cache, [storedHeads][capacity][headDim] for K and for V (see {@link AttentionKernels}). */
+final class DenseDeviceCache implements DeviceKvCache {
+    private final int stored;
+    private final int kvHeads;
+    private final int heads;
+    private final int dim;
+    private final int capacity;
+    private final FloatArray keys;
+    private final FloatArray values;
+    private final IntArray slot;
+    private final int[] lengths;
+
+    DenseDeviceCache(int stored, int kvHeads, int heads, int dim, int capacity) {
+        this.stored = stored;
+        this.kvHeads = kvHeads;
+        this.heads = heads;
+        this.dim = dim;
+        this.capacity = capacity;
+        keys = new FloatArray(stored * capacity * dim);
+        values = new FloatArray(stored * capacity * dim);
+        keys.init(0f);
+        values.init(0f);
+        slot = new IntArray(stored);
+        lengths = new int[stored];
+    }
+
+    @Override
+    public Object[] arrays() {
+        return new Object[] {keys, values};
+    }
+
+    @Override
+    public Object[] stepInts() {
+        return new Object[] {slot};
+    }
+
+    @Override
+    public int capacity() {
+        return capacity;
+    }
+
+    @Override
+    public void fill(KvCache cache, int layer) {
+        float[] row = new float[dim];
+        for (int s = 0; s < stored; s++) {
+            HeadStore head = cache.head(layer, s);
+            lengths[s] = head.length();
+            for (int i = 0; i < head.length(); i++) {
+                head.readKey(i, row, 0);
+                for (int j = 0; j < dim; j++) {
+                    keys.set((s * capacity + i) * dim + j, row[j]);
+                }
+                head.readValue(i, row, 0);
+                for (int j = 0; j < dim; j++) {
+                    values.set((s * capacity + i) * dim + j, row[j]);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void advance() {
+        for (int s = 0; s < stored; s++) {
+            if (lengths[s] >= capacity) {
+                throw new IllegalStateException("device KV cache full: " + capacity + " entries per head");
+            }
+            slot.set(s, lengths[s]);
+            lengths[s]++;
+        }
+    }
+
+    @Override
+    public void attend(TaskGraph g, String p, FloatArray q, FloatArray k, FloatArray v, FloatArray scores,
+                       FloatArray attn, float scale) {
+        g.task(p + "append", AttentionKernels::cacheAppend, k, v, keys, values, slot, stored, kvHeads, capacity, dim);
+        g.task(p + "scores", AttentionKernels::decodeScores, q, keys, slot, scores, heads, stored, capacity, dim, scale);
+        g.task(p + "softmax", AttentionKernels::decodeSoftmax, scores, slot, heads, stored, capacity);
+        g.task(p + "values", AttentionKernels::decodeValues, scores, values, slot, attn, heads, stored, capacity, dim);
+    }
+}
