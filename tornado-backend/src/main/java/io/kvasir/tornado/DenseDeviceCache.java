@@ -52,6 +52,9 @@ final class DenseDeviceCache implements DeviceKvCache {
         float[] row = new float[dim];
         for (int s = 0; s < stored; s++) {
             HeadStore head = cache.head(layer, s);
+            if (head.length() > capacity) {
+                throw new IllegalStateException("device KV cache full: " + capacity + " entries per head");
+            }
             lengths[s] = head.length();
             for (int i = 0; i < head.length(); i++) {
                 head.readKey(i, row, 0);
@@ -84,5 +87,10 @@ final class DenseDeviceCache implements DeviceKvCache {
         g.task(p + "scores", AttentionKernels::decodeScores, q, keys, slot, scores, heads, stored, capacity, dim, scale);
         g.task(p + "softmax", AttentionKernels::decodeSoftmax, scores, slot, heads, stored, capacity);
         g.task(p + "values", AttentionKernels::decodeValues, scores, values, slot, attn, heads, stored, capacity, dim);
+    }
+
+    @Override
+    public void keep(TaskGraph g, String id, FloatArray x) {
+        g.task(id, AttentionKernels::keep, x, keys, values);
     }
 }

@@ -34,6 +34,9 @@ interface DeviceKvCache {
     void attend(TaskGraph g, String prefix, FloatArray q, FloatArray k, FloatArray v, FloatArray scores,
                 FloatArray attn, float scale);
 
+    /** Adds the task of the graph that uploads this cache ({@code keep}: reads the arrays and x, changes nothing). */
+    void keep(TaskGraph g, String id, FloatArray x);
+
     /** Why the device cannot hold this layer's storage, or null when it can. */
     static String unsupported(KvStorage storage, int layer) {
         int bits = storage.bitsOf(layer);

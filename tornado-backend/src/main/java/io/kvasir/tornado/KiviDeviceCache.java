@@ -184,4 +184,10 @@ final class KiviDeviceCache implements DeviceKvCache {
         g.task(p + "values", QuantKernels::values, scores, valueCodes, valueScale, valueZero, resValues, quantAfter,
                 startAfter, residualAfter, attn, heads, stored, capacity, ring, dim, group, bits);
     }
+
+    @Override
+    public void keep(TaskGraph g, String id, FloatArray x) {
+        g.task(id, QuantKernels::keep, x, keyCodes, valueCodes, keyScale, keyZero, valueScale, valueZero, resKeys,
+                resValues, keyScratch, valueScratch);
+    }
 }

@@ -215,4 +215,16 @@ public final class QuantKernels {
             }
         }
     }
+
+    /** {@link AttentionKernels#keep} for the arrays of a KIVI cache: reads them, changes nothing. */
+    public static void keep(FloatArray x, ByteArray keyCodes, ByteArray valueCodes, ShortArray keyScale, ShortArray keyZero,
+                            ShortArray valueScale, ShortArray valueZero, ShortArray resKeys, ShortArray resValues,
+                            IntArray keyScratch, IntArray valueScratch) {
+        for (@Parallel int i = 0; i < 1; i++) {
+            float touched = (float) (keyCodes.get(i) + valueCodes.get(i) + keyScale.get(i) + keyZero.get(i)
+                    + valueScale.get(i) + valueZero.get(i) + resKeys.get(i) + resValues.get(i) + keyScratch.get(i)
+                    + valueScratch.get(i));
+            x.set(i, touched < -3e38f ? touched : x.get(i));
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package io.kvasir.tornado;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kvasir.compression.CompressionConfig;
@@ -13,6 +14,7 @@ import io.kvasir.model.Model;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -21,6 +23,15 @@ import org.junit.jupiter.params.provider.CsvSource;
  * on the committed fixture models (llama3 rope scaling + bf16, Mistral MHA + f16, Qwen2 biases + f32),
  * with the full cache and with SnapKV and WindowKV caches (their prefill and selection run on the CPU),
  * in float32 and in a 4-bit KIVI cache that the device appends to and quantizes.
+ *
+ * <p>Log-probabilities agree to 1e-4 relative, the float32 tolerance, as long as the two caches hold
+ * the same numbers. For a KIVI cache that is until the first flush that quantizes an entry decoded on
+ * the device: entries from the CPU prefill are quantized from identical half-precision values with the
+ * same float operations (identical codes, scales, zeros), but a decoded K/V differs from the CPU's in
+ * the last float32 bits, which can move a value across a half or code rounding boundary and so change
+ * one code by a whole quantization step. No small tolerance covers that, so from that step on only
+ * the greedy ids must agree. The device's quantization itself is checked to 1e-5 against
+ * KiviHeadStore on identical inputs in {@link QuantKernelsTest}.
  */
 class TornadoForwardTest {
     private static final Path FIXTURES = Path.of(System.getProperty("kvasir.fixtures", "../tests/fixtures/models"));
@@ -34,31 +45,80 @@ class TornadoForwardTest {
         "llama-gqa-bf16, full, 4", "mistral-mha-f16, snapkv, 4"})
     void greedyTokensEqualTheCpuBackend(String model, String method, int bits) {
         try (Model m = Model.load(FIXTURES.resolve(model))) {
-            int[] prompt = new Random(model.hashCode()).ints(40, 0, m.config().vocabSize()).toArray();
-            CompressionConfig compression = switch (method) {
-                case "snapkv" -> CompressionConfig.builder().method("snapkv").budget(12).window(4).kernel(3).build();
-                case "windowkv" -> CompressionConfig.builder().method("windowkv").budget(12).reviewWindow(4)
-                        .suffixMax(4).suffixAvg(4).sharedLayers(1).taskType("other").build();
-                default -> CompressionConfig.builder().build();
-            };
-            // KIVI with G = 8, R = 4 (G divides every fixture's head dimension): the 40-token prompt is mostly
-            // codes after prefill, and decode flushes the residual to codes on the device twice.
-            KvStorage storage = bits == 32 ? KvStorage.F32 : KvStorage.of(bits).withQuantization(QuantScheme.KIVI, 8, 4);
-            GenerationRequest req = GenerationRequest.greedy(prompt, NEW_TOKENS).withCompression(compression)
-                    .withKvStorage(storage);
-            GenerationResult onCpu = new Generator(m).generate(req, piece -> {});
-            GenerationResult onDevice;
+            GenerationRequest req = request(m, model.hashCode(), 40, method, bits);
             try (TornadoForward device = new TornadoForward(m, NEW_TOKENS)) {
-                onDevice = new Generator(m, device).generate(req, piece -> {});
+                assertSameAsCpu(m, req, new Generator(m, device).generate(req, piece -> {}), model + " " + method);
             }
-            assertArrayEquals(onCpu.outputIds(), onDevice.outputIds(), model + " " + method);
-            // Log-probabilities agree to float precision, not just the argmax.
-            for (int i = 0; i < onCpu.steps().size(); i++) {
-                float a = onCpu.steps().get(i).logprob();
-                float b = onDevice.steps().get(i).logprob();
-                assertTrue(Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(a)), "step " + i + ": " + a + " vs " + b
-                        + " ids " + Arrays.toString(onCpu.outputIds()));
+        }
+    }
+
+    /** One TornadoForward serves consecutive requests (a sweep) with one device plan: weights uploaded once. */
+    @Test
+    void consecutiveRequestsReuseTheDevicePlan() {
+        try (Model m = Model.load(FIXTURES.resolve("qwen2-bias-f32"))) {
+            GenerationRequest first = request(m, 1, 40, "full", 4);
+            GenerationRequest second = request(m, 2, 30, "snapkv", 4);
+            try (TornadoForward device = new TornadoForward(m, NEW_TOKENS)) {
+                Generator generator = new Generator(m, device);
+                assertSameAsCpu(m, first, generator.generate(first, piece -> {}), "first request");
+                assertSameAsCpu(m, second, generator.generate(second, piece -> {}), "second request");
+                assertSameAsCpu(m, first, generator.generate(first, piece -> {}), "first request again");
+                assertEquals(1, device.plansBuilt(), "device plans built (each uploads the weights)");
             }
+        }
+    }
+
+    /**
+     * Steps whose logits come from caches holding the same numbers on both backends: all of them for
+     * float32; for KIVI the steps before the first flush that quantizes a decoded entry. A host store
+     * holding n entries has quantized(n) = 0 for n < R + G, else G * floor((n - R) / G).
+     */
+    private static int identicalCacheSteps(KvStorage storage, GenerationResult onCpu) {
+        int steps = onCpu.steps().size();
+        if (storage.bits() == 32) {
+            return steps;
+        }
+        int g = storage.group();
+        int r = storage.residual();
+        int limit = steps;
+        int[][] lengths = onCpu.cache().lengths();
+        for (int[] layer : lengths) {
+            for (int n : layer) {
+                int kept = n - (steps - 1);
+                for (int step = 1; step < steps; step++) {
+                    int held = kept + step;
+                    if (held >= r + g && g * ((held - r) / g) > kept) {
+                        limit = Math.min(limit, step);
+                        break;
+                    }
+                }
+            }
+        }
+        return limit;
+    }
+
+    private static GenerationRequest request(Model m, int seed, int promptLength, String method, int bits) {
+        int[] prompt = new Random(seed).ints(promptLength, 0, m.config().vocabSize()).toArray();
+        CompressionConfig compression = switch (method) {
+            case "snapkv" -> CompressionConfig.builder().method("snapkv").budget(12).window(4).kernel(3).build();
+            case "windowkv" -> CompressionConfig.builder().method("windowkv").budget(12).reviewWindow(4)
+                    .suffixMax(4).suffixAvg(4).sharedLayers(1).taskType("other").build();
+            default -> CompressionConfig.builder().build();
+        };
+        // KIVI with G = 8, R = 4 (G divides every fixture's head dimension): the prompt is mostly codes
+        // after prefill, and decode flushes the residual to codes on the device.
+        KvStorage storage = bits == 32 ? KvStorage.F32 : KvStorage.of(bits).withQuantization(QuantScheme.KIVI, 8, 4);
+        return GenerationRequest.greedy(prompt, NEW_TOKENS).withCompression(compression).withKvStorage(storage);
+    }
+
+    private static void assertSameAsCpu(Model m, GenerationRequest req, GenerationResult onDevice, String what) {
+        GenerationResult onCpu = new Generator(m).generate(req, piece -> {});
+        assertArrayEquals(onCpu.outputIds(), onDevice.outputIds(), what);
+        for (int i = 0; i < identicalCacheSteps(req.kvStorage(), onCpu); i++) {
+            float a = onCpu.steps().get(i).logprob();
+            float b = onDevice.steps().get(i).logprob();
+            assertTrue(Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(a)), what + " step " + i + ": " + a + " vs " + b
+                    + " ids " + Arrays.toString(onCpu.outputIds()));
         }
     }
 }
