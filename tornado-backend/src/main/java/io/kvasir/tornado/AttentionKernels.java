@@ -63,6 +63,26 @@ public final class AttentionKernels {
         }
     }
 
+    /**
+     * Writes a prompt's K/V rows t < count[0] ([tokens][kvHeads][headDim], K after RoPE) into entries
+     * 0 .. count[0] - 1 of every stored head: the full cache after a prefill on the device.
+     */
+    public static void storePrompt(FloatArray k, FloatArray v, FloatArray keyCache, FloatArray valueCache, IntArray count,
+                                   int storedHeads, int kvHeads, int capacity, int headDim, int tokens) {
+        for (@Parallel int st = 0; st < storedHeads * tokens; st++) {
+            int s = st / tokens;
+            int t = st - s * tokens;
+            if (t < count.get(0)) {
+                int src = (t * kvHeads + s * kvHeads / storedHeads) * headDim;
+                int dst = (s * capacity + t) * headDim;
+                for (int d = 0; d < headDim; d++) {
+                    keyCache.set(dst + d, k.get(src + d));
+                    valueCache.set(dst + d, v.get(src + d));
+                }
+            }
+        }
+    }
+
     /** scores[h][i] = scale * (q_h . key_i) for i <= slots[s(h)]; other entries untouched. */
     public static void decodeScores(FloatArray q, FloatArray keyCache, IntArray slots, FloatArray scores,
                                     int heads, int storedHeads, int capacity, int headDim, float scale) {

@@ -93,4 +93,14 @@ final class DenseDeviceCache implements DeviceKvCache {
     public void keep(TaskGraph g, String id, FloatArray x) {
         g.task(id, AttentionKernels::keep, x, keys, values);
     }
+
+    /** Adds the task that writes a prompt's first count[0] K/V rows ([tokens][kvHeads][headDim]) into the cache. */
+    void storePrompt(TaskGraph g, String id, FloatArray k, FloatArray v, IntArray count, int tokens) {
+        g.task(id, AttentionKernels::storePrompt, k, v, keys, values, count, stored, kvHeads, capacity, dim, tokens);
+    }
+
+    /** Bookkeeping after a prefill on the device: every stored head holds the prompt's entries. */
+    void startWith(int entries) {
+        java.util.Arrays.fill(lengths, entries);
+    }
 }

@@ -71,12 +71,12 @@ public final class DeviceWeights {
         };
     }
 
-    /** Adds out = row token[0] (an embedding lookup). */
-    public TaskGraph embed(TaskGraph g, String id, IntArray token, FloatArray out) {
+    /** Adds out[t] = row tokens[t] for t < rows (the embedding lookup). */
+    public TaskGraph embed(TaskGraph g, String id, IntArray tokens, FloatArray out, int rows) {
         return switch (type) {
-            case F32 -> g.task(id, LinearKernels::embedF32, f32, token, out, cols);
-            case F16 -> g.task(id, LinearKernels::embedF16, bits, token, out, cols);
-            case BF16 -> g.task(id, LinearKernels::embedBF16, bits, token, out, cols);
+            case F32 -> g.task(id, LinearKernels::embedF32, f32, tokens, out, rows, cols);
+            case F16 -> g.task(id, LinearKernels::embedF16, bits, tokens, out, rows, cols);
+            case BF16 -> g.task(id, LinearKernels::embedBF16, bits, tokens, out, rows, cols);
         };
     }
 }

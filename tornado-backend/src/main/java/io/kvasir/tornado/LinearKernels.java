@@ -3,6 +3,7 @@ package io.kvasir.tornado;
 import uk.ac.manchester.tornado.api.annotations.Parallel;
 import uk.ac.manchester.tornado.api.math.TornadoMath;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
 
 /**
@@ -137,27 +138,37 @@ public final class LinearKernels {
         }
     }
 
-    /** out[i] = row `token` of an f32 table (the embedding lookup), i < dim; token from a one-int array. */
-    public static void embedF32(FloatArray table, uk.ac.manchester.tornado.api.types.arrays.IntArray token,
-                                FloatArray out, int dim) {
-        for (@Parallel int i = 0; i < dim; i++) {
-            out.set(i, table.get(token.get(0) * dim + i));
+    /**
+     * out[t][i] = row tokens[t] of an f32 table (the embedding lookup), t < rows, i < dim. Decode looks
+     * up one token (rows = 1), prefill a whole prompt.
+     */
+    public static void embedF32(FloatArray table, IntArray tokens, FloatArray out, int rows, int dim) {
+        for (@Parallel int ti = 0; ti < rows * dim; ti++) {
+            int t = ti / dim;
+            out.set(ti, table.get(tokens.get(t) * dim + ti - t * dim));
         }
     }
 
     /** Embedding lookup in a half table. */
-    public static void embedF16(ShortArray table, uk.ac.manchester.tornado.api.types.arrays.IntArray token,
-                                FloatArray out, int dim) {
-        for (@Parallel int i = 0; i < dim; i++) {
-            out.set(i, HalfBits.halfToFloat(table.get(token.get(0) * dim + i)));
+    public static void embedF16(ShortArray table, IntArray tokens, FloatArray out, int rows, int dim) {
+        for (@Parallel int ti = 0; ti < rows * dim; ti++) {
+            int t = ti / dim;
+            out.set(ti, HalfBits.halfToFloat(table.get(tokens.get(t) * dim + ti - t * dim)));
         }
     }
 
     /** Embedding lookup in a bfloat16 table. */
-    public static void embedBF16(ShortArray table, uk.ac.manchester.tornado.api.types.arrays.IntArray token,
-                                 FloatArray out, int dim) {
+    public static void embedBF16(ShortArray table, IntArray tokens, FloatArray out, int rows, int dim) {
+        for (@Parallel int ti = 0; ti < rows * dim; ti++) {
+            int t = ti / dim;
+            out.set(ti, HalfBits.bf16ToFloat(table.get(tokens.get(t) * dim + ti - t * dim)));
+        }
+    }
+
+    /** out[i] = x[(count[0] - 1) * dim + i]: the last of count[0] rows (a prompt's last position). */
+    public static void copyLastRow(FloatArray x, IntArray count, FloatArray out, int dim) {
         for (@Parallel int i = 0; i < dim; i++) {
-            out.set(i, HalfBits.bf16ToFloat(table.get(token.get(0) * dim + i)));
+            out.set(i, x.get((count.get(0) - 1) * dim + i));
         }
     }
 }

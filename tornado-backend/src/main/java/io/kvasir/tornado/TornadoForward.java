@@ -2,16 +2,19 @@ package io.kvasir.tornado;
 
 import io.kvasir.compression.CompressionPolicy;
 import io.kvasir.compression.KvCache;
+import io.kvasir.compression.KvStorage;
 import io.kvasir.kernels.Rope;
 import io.kvasir.model.ForwardBackend;
 import io.kvasir.model.ForwardPass;
 import io.kvasir.model.Model;
 import io.kvasir.model.ModelConfig;
 import io.kvasir.model.ModelWeights;
+import java.util.Arrays;
 
 /**
- * The TornadoVM backend, as far as it goes today: prefill, and the compression policy's selection,
- * run on the CPU ({@link ForwardPass}); decode runs on the device through a {@link DevicePlan} that
+ * The TornadoVM backend, as far as it goes today: decode runs on the device; prefill runs there too
+ * for a full float32 cache when asked to, else prefill and the compression policy's selection run on
+ * the CPU ({@link ForwardPass}). The device work goes through a {@link DevicePlan} that
  * lives as long as this object, so a second request reuses the uploaded weights and only refills the
  * per-layer KV caches. A request whose cache needs more room than the plan has (or another storage or
  * head layout) gets a new plan, sized to the next power of two of entries, which uploads the weights
@@ -19,8 +22,8 @@ import io.kvasir.model.ModelWeights;
  *
  * <p>KV storage: float32, or KIVI codes (8/4/2 bits) that the device appends to, quantizes and
  * attends over as the host store would ({@link KiviDeviceCache}). Half-precision storage and the other
- * quantization schemes get a one-line error. The host {@link KvCache} keeps the prefill state; decode
- * entries live only on the device.
+ * quantization schemes get a one-line error. After a CPU prefill the host {@link KvCache} holds the
+ * prompt's entries; decode entries live only on the device.
  */
 public final class TornadoForward implements ForwardBackend, AutoCloseable {
     private static final int MIN_ENTRIES = 128;
@@ -30,6 +33,7 @@ public final class TornadoForward implements ForwardBackend, AutoCloseable {
     private final ForwardPass cpu;
     private final float[] invFreq;
     private final int maxNewTokens;
+    private final boolean prefillOnDevice;
     private DevicePlan plan;
     private int plansBuilt;
 
@@ -37,6 +41,16 @@ public final class TornadoForward implements ForwardBackend, AutoCloseable {
      * @param maxNewTokens decode steps the device caches must hold room for beyond the kept prompt
      */
     public TornadoForward(Model model, int maxNewTokens) {
+        this(model, maxNewTokens, false);
+    }
+
+    /**
+     * @param prefillOnDevice run the prompt on the device too when the cache keeps everything in
+     *                        float32 (policy "full"); the host {@link KvCache} then stays empty, so its
+     *                        byte counts read 0
+     */
+    public TornadoForward(Model model, int maxNewTokens, boolean prefillOnDevice) {
+        this.prefillOnDevice = prefillOnDevice;
         this.c = model.config();
         this.weights = model.weights();
         this.cpu = model.forward();
@@ -49,13 +63,9 @@ public final class TornadoForward implements ForwardBackend, AutoCloseable {
         new TornadoBackendProvider().unsupportedStorage(cache.storage(), c.numLayers()).ifPresent(why -> {
             throw new IllegalArgumentException("--backend tornado: " + why + "; use --backend cpu");
         });
-        float[] logits = cpu.prefill(tokens, cache, policy);
-        int longest = 0;
-        for (int[] layer : cache.lengths()) {
-            for (int n : layer) {
-                longest = Math.max(longest, n);
-            }
-        }
+        boolean onDevice = prefillOnDevice && policy.name().equals("full") && cache.storage().equals(KvStorage.F32);
+        float[] logits = onDevice ? null : cpu.prefill(tokens, cache, policy);
+        int longest = onDevice ? tokens.length : Arrays.stream(cache.lengths()).flatMapToInt(Arrays::stream).max().orElse(0);
         int entries = longest + maxNewTokens;
         int stored = cache.layout().storedHeads();
         if (plan == null || !plan.fits(cache.storage(), stored, entries)) {
@@ -63,6 +73,9 @@ public final class TornadoForward implements ForwardBackend, AutoCloseable {
             plan = new DevicePlan(c, weights, invFreq, cache.storage(), stored,
                     Math.max(MIN_ENTRIES, Integer.highestOneBit(entries - 1) << 1));
             plansBuilt++;
+        }
+        if (onDevice) {
+            return plan.prefill(tokens);
         }
         plan.load(cache);
         return logits;

@@ -126,4 +126,37 @@ class AttentionKernelsTest {
         assertTrue(e1 <= 1e-5, "attention rel error " + e1);
         assertTrue(e2 <= 1e-5, "mass rel error " + e2);
     }
+
+    @Test
+    void promptRowsAreStoredIntoTheCacheOfEveryStoredHead() {
+        for (int stored : new int[] {2, 4}) {
+            Random r = new Random(40 + stored);
+            int kvHeads = 2;
+            int tokens = 9;
+            int count = 6;
+            int capacity = 12;
+            float[] k = Device.gaussian(r, tokens * kvHeads * D, 1.0);
+            float[] v = Device.gaussian(r, tokens * kvHeads * D, 1.0);
+            FloatArray ka = Device.array(k);
+            FloatArray va = Device.array(v);
+            FloatArray keys = new FloatArray(stored * capacity * D);
+            FloatArray values = new FloatArray(stored * capacity * D);
+            keys.init(-1f);
+            values.init(-1f);
+            IntArray n = IntArray.fromElements(count);
+            Device.run(new TaskGraph("store" + stored).transferToDevice(DataTransferMode.EVERY_EXECUTION, ka, va, keys, values, n)
+                    .task("t", AttentionKernels::storePrompt, ka, va, keys, values, n, stored, kvHeads, capacity, D, tokens)
+                    .transferToHost(DataTransferMode.EVERY_EXECUTION, keys, values));
+            for (int s = 0; s < stored; s++) {
+                int h = s * kvHeads / stored;
+                for (int t = 0; t < count; t++) {
+                    float[] wantK = Arrays.copyOfRange(k, (t * kvHeads + h) * D, (t * kvHeads + h + 1) * D);
+                    float[] wantV = Arrays.copyOfRange(v, (t * kvHeads + h) * D, (t * kvHeads + h + 1) * D);
+                    int at = (s * capacity + t) * D;
+                    assertTrue(Arrays.equals(wantK, Arrays.copyOfRange(keys.toHeapArray(), at, at + D)), "key " + s + " " + t);
+                    assertTrue(Arrays.equals(wantV, Arrays.copyOfRange(values.toHeapArray(), at, at + D)), "value " + s + " " + t);
+                }
+            }
+        }
+    }
 }

@@ -11,6 +11,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import uk.ac.manchester.tornado.api.TaskGraph;
@@ -128,15 +129,22 @@ class LinearKernelsTest {
         for (WeightType type : WeightType.values()) {
             WeightMatrix table = randomMatrix(r, type, 11, COLS);
             DeviceWeights w = DeviceWeights.of(table);
-            IntArray token = IntArray.fromElements(7);
-            FloatArray row = new FloatArray(COLS);
-            TaskGraph g = new TaskGraph("emb" + type).transferToDevice(DataTransferMode.EVERY_EXECUTION, token);
+            IntArray tokens = IntArray.fromElements(7, 0, 10);
+            IntArray count = IntArray.fromElements(3);
+            FloatArray rows = new FloatArray(3 * COLS);
+            FloatArray last = new FloatArray(COLS);
+            TaskGraph g = new TaskGraph("emb" + type).transferToDevice(DataTransferMode.EVERY_EXECUTION, tokens, count);
             w.upload(g);
-            w.embed(g, "e", token, row);
-            Device.run(g.transferToHost(DataTransferMode.EVERY_EXECUTION, row));
-            float[] want = new float[COLS];
+            w.embed(g, "e", tokens, rows, 3);
+            g.task("last", LinearKernels::copyLastRow, rows, count, last, COLS);
+            Device.run(g.transferToHost(DataTransferMode.EVERY_EXECUTION, rows, last));
+            float[] want = new float[3 * COLS];
             table.readRow(7, want, 0);
-            assertEquals(0.0, Device.relError(want, row.toHeapArray()), type.toString());
+            table.readRow(0, want, COLS);
+            table.readRow(10, want, 2 * COLS);
+            assertEquals(0.0, Device.relError(want, rows.toHeapArray()), type.toString());
+            assertEquals(0.0, Device.relError(Arrays.copyOfRange(want, 2 * COLS, 3 * COLS), last.toHeapArray()),
+                    type + " last row");
         }
         int n = 300;
         float[] gate = Device.gaussian(r, n, 3);
