@@ -127,6 +127,47 @@ class QuantizedStoreTest {
         assertEquals(4 * 6, s.outlierBytes());
     }
 
+    /** contents() (what the TornadoVM backend uploads) decodes to exactly what the store itself reads. */
+    @Test
+    void contentsDecodeToTheStoredEntries() {
+        int dim = 24;
+        int group = 8;
+        for (int bits : new int[] {8, 4, 2}) {
+            KiviHeadStore s = filled(dim, bits, group, 5, Float.NaN, 40, 7);
+            KiviHeadStore.Contents c = s.contents();
+            int rowBytes = dim * bits / 8;
+            assertEquals(32, c.quantized());
+            assertEquals(8, c.residualLength());
+            assertEquals(c.quantized() * rowBytes, c.keyCodes().length);
+            float[] key = new float[dim];
+            float[] value = new float[dim];
+            for (int i = 0; i < 40; i++) {
+                s.readKey(i, key, 0);
+                s.readValue(i, value, 0);
+                for (int d = 0; d < dim; d++) {
+                    if (i < c.quantized()) {
+                        // Bit planes: byte d % L of the row holds channel d in bits (d / L) * b.
+                        int byteIndex = i * rowBytes + d % rowBytes;
+                        int shift = bits * (d / rowBytes);
+                        int kCode = ((c.keyCodes()[byteIndex] & 0xFF) >>> shift) & ((1 << bits) - 1);
+                        int vCode = ((c.valueCodes()[byteIndex] & 0xFF) >>> shift) & ((1 << bits) - 1);
+                        int kMeta = (i / group) * dim + d;
+                        int vMeta = i * (dim / group) + d / group;
+                        assertEquals(key[d], MinMaxQuantizer.dequantize(kCode, Float.float16ToFloat(c.keyScale()[kMeta]),
+                                Float.float16ToFloat(c.keyZero()[kMeta])), bits + "-bit key " + i + "," + d);
+                        assertEquals(value[d], MinMaxQuantizer.dequantize(vCode, Float.float16ToFloat(c.valueScale()[vMeta]),
+                                Float.float16ToFloat(c.valueZero()[vMeta])), bits + "-bit value " + i + "," + d);
+                    } else {
+                        int r = (i - c.quantized()) * dim + d;
+                        assertEquals(key[d], Float.float16ToFloat(c.residualKeys()[r]), "residual key " + i + "," + d);
+                        assertEquals(value[d], Float.float16ToFloat(c.residualValues()[r]), "residual value " + i + "," + d);
+                    }
+                }
+            }
+        }
+        assertThrows(IllegalStateException.class, () -> filled(8, 4, 4, 0, 0.5f, 8, 1).contents(), "outliers");
+    }
+
     @Test
     void bytesFollowTheAccountingFormula() {
         int dim = 24;
