@@ -38,6 +38,8 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  *       prefill graph. A wiring run at construction executes every graph once in an order where each
  *       one follows a graph holding all it consumes (embed, kv 0, layer 0, prefill 0, kv 1, ...,
  *       logits); for that, the upload and layer graphs carry X and the embedding table along.</li>
+ *   <li>A tied lm head is the embedding table: every graph carries it to the logits graph, so it is
+ *       uploaded once.</li>
  * </ul>
  * Prefill runs over a fixed number of rows (the cache capacity), the prompt padded: attention is
  * causal, so rows past the prompt do not change the prompt's rows, and kernels with fixed sizes
@@ -93,20 +95,25 @@ final class DevicePlan implements AutoCloseable {
         embed.persistOnDevice(x, position, embedding.array());
         decode.add(embed);
 
+        // A tied lm head reads the embedding table, which then travels along every graph to the logits graph.
+        boolean tied = weights.lmHead() == weights.embedding();
+        Object table = embedding.array();
         String previous = "embed";
         for (int l = 0; l < n; l++) {
             LayerWeights w = weights.layers().get(l);
             DeviceKvCache kv = caches.get(l);
-            // Objects the graphs of this layer pass along beyond x and the position (see the class comment).
-            Object[] carried = !prefills ? new Object[0]
-                    : l == 0 ? new Object[] {embedding.array()} : new Object[] {promptX};
+            Object[] carried = carried(l, tied, table, promptX);
             String upload = "kv" + l;
             TaskGraph u = new TaskGraph(upload);
             u.consumeFromDevice(previous, x, position);
+            if (tied) {
+                u.consumeFromDevice(previous, table);
+            }
             if (prefills) {
                 // Layer 0's upload follows the embedding graph; the others follow a prefill graph in the wiring run.
-                u.consumeFromDevice(l == 0 ? previous : "prefill" + (l - 1), x, position);
-                u.consumeFromDevice(l == 0 ? previous : "prefill" + (l - 1), carried);
+                String wiredFrom = l == 0 ? previous : "prefill" + (l - 1);
+                u.consumeFromDevice(wiredFrom, x, position);
+                u.consumeFromDevice(wiredFrom, carried);
             }
             u.transferToDevice(DataTransferMode.EVERY_EXECUTION, kv.arrays());
             kv.keep(u, "keep", x);
@@ -119,6 +126,9 @@ final class DevicePlan implements AutoCloseable {
             String name = "layer" + l;
             TaskGraph g = new TaskGraph(name);
             g.consumeFromDevice(previous, x, position);
+            if (tied) {
+                g.consumeFromDevice(previous, table);
+            }
             g.consumeFromDevice(upload, x, position);
             g.consumeFromDevice(upload, carried);
             g.consumeFromDevice(upload, kv.arrays());
@@ -158,7 +168,7 @@ final class DevicePlan implements AutoCloseable {
             if (prefills) {
                 g.persistOnDevice(kv.arrays());
                 g.persistOnDevice(t.arrays());
-                prefill.add(prefillGraph(l, (DenseDeviceCache) kv, t, x, promptX, embedding, rows));
+                prefill.add(prefillGraph(l, (DenseDeviceCache) kv, t, x, promptX, embedding, tied, rows));
             }
             decode.add(g);
             previous = name;
@@ -166,16 +176,23 @@ final class DevicePlan implements AutoCloseable {
 
         TaskGraph out = new TaskGraph("logits");
         out.consumeFromDevice(previous, x);
+        if (tied) {
+            out.consumeFromDevice(previous, table);
+        }
         if (prefills) {
             out.consumeFromDevice("prefill" + (n - 1), x);
+            if (tied) {
+                out.consumeFromDevice("prefill" + (n - 1), table);
+            }
         }
         FloatArray finalNorm = FloatArray.fromArray(weights.finalNorm());
         out.transferToDevice(DataTransferMode.FIRST_EXECUTION, finalNorm);
         FloatArray xn = new FloatArray(hidden);
         out.task("norm", LinearKernels::rmsNorm, x, finalNorm, xn, 1, hidden, eps);
-        // A tied lm head is uploaded a second time: a buffer passes only from the graph executed just before.
-        DeviceWeights lmHead = DeviceWeights.of(weights.lmHead());
-        lmHead.upload(out);
+        DeviceWeights lmHead = tied ? embedding : DeviceWeights.of(weights.lmHead());
+        if (!tied) {
+            lmHead.upload(out);
+        }
         lmHead.matvec(out, "lmhead", xn, logits);
         out.transferToHost(DataTransferMode.EVERY_EXECUTION, logits);
         decode.add(out);
@@ -186,6 +203,22 @@ final class DevicePlan implements AutoCloseable {
         if (prefills) {
             wire();
         }
+    }
+
+    /**
+     * Objects the graphs of layer l pass along besides x and the position: the embedding table when
+     * the lm head is tied (for the logits graph) or, for layer 0, when prefill graph 0 needs it; and
+     * the prompt activations for prefill graph l (see the class comment).
+     */
+    private Object[] carried(int l, boolean tied, Object table, FloatArray promptX) {
+        List<Object> objects = new ArrayList<>();
+        if (tied || (prefills && l == 0)) {
+            objects.add(table);
+        }
+        if (prefills && l > 0) {
+            objects.add(promptX);
+        }
+        return objects.toArray();
     }
 
     /** The arrays of one layer's weights, as the layer graph uploads them and the prefill graph reads them. */
@@ -236,7 +269,7 @@ final class DevicePlan implements AutoCloseable {
      * ends by copying the prompt's last row into x for the logits graph.
      */
     private TaskGraph prefillGraph(int l, DenseDeviceCache kv, LayerTensors t, FloatArray x, FloatArray promptX,
-                                   DeviceWeights embedding, int rows) {
+                                   DeviceWeights embedding, boolean tied, int rows) {
         int hidden = c.hiddenSize();
         int d = c.headDim();
         float eps = (float) c.rmsNormEps();
@@ -253,6 +286,10 @@ final class DevicePlan implements AutoCloseable {
         } else {
             g.consumeFromDevice(layer, promptX);
             g.consumeFromDevice("prefill" + (l - 1), x, position, promptX);
+            if (tied) {
+                g.consumeFromDevice(layer, embedding.array());
+                g.consumeFromDevice("prefill" + (l - 1), embedding.array());
+            }
         }
         IntArray start = IntArray.fromElements(0);
         g.transferToDevice(DataTransferMode.FIRST_EXECUTION, start);
@@ -296,6 +333,9 @@ final class DevicePlan implements AutoCloseable {
             g.task("last", LinearKernels::copyLastRow, promptX, promptLength, x, hidden);
         }
         g.persistOnDevice(x, position, promptX);
+        if (tied) {
+            g.persistOnDevice(embedding.array());
+        }
         return g;
     }
 
