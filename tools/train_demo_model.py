@@ -2,32 +2,34 @@
 """Trains kvasir's bundled demo model: a small Llama (GQA, RoPE, SwiGLU) that retrieves RULER-style
 magic numbers from long filler text, and writes a Hugging Face model folder.
 
-    train_demo_model.py OUT_DIR [--minutes 75] [--seed 1234]
-    train_demo_model.py OUT_DIR --eval-only [--samples 64]
+    train_demo_model.py OUT_DIR [--minutes 75] [--seed 1234] [--resume DIR] [--device cuda]
+    train_demo_model.py OUT_DIR --eval-only [--samples 64] [--lengths 512 1024 2048]
 
 Needs torch, transformers, tokenizers (the local wheels); never needed to build or test kvasir.
 
-Recipe (see models/kvasir-demo-retrieval/README.md for the run that produced the committed model):
+Recipe (see models/kvasir-demo-retrieval/README.md for the runs that produced the committed model):
 - Data is generated on the fly from tools/demo_task.py: filler sentences from a grammar, N facts
   "The special magic number for KEY is NNNNNN." at random sentence boundaries (one queried, the
-  others distractors), RULER's niah instruction and question, the answer after the answer prefix,
-  all inside the chat template. Longer samples go on with follow-up turns that ask again (keys drawn
-  with replacement, so no answer can be found by elimination): more answer signal per token of
-  filler. Only the first turn, the format `kvasir demo` asks, counts for the curriculum.
+  others distractors; facts that share a boundary come in random order), RULER's niah instruction
+  and question, the answer after the answer prefix, all inside the chat template. The first turn,
+  the format `kvasir demo` asks, has the stage's length; follow-up turns after it ask again (keys
+  drawn with replacement, so no answer can be found by elimination): more answer signal per token
+  of filler. Only the first turn counts for the curriculum.
 - A byte-level BPE tokenizer (Qwen2's pre-tokenizer: digits split one by one) is trained first on
   generated text.
 - Filler: every fifth sentence repeats an earlier one of the same sample (training only).
-- Loss: cross-entropy, weight 1 on the answer tokens, 0.5 on repeated sentences, 0.05 on all others.
-- Curriculum over (length, facts): a stage is left when the teacher-forced exact match of the
-  answer (all digits right: identical to greedy exact match) over the last 20 stage batches is
-  >= 0.9; 30% of batches replay a random earlier stage so that short contexts are not forgotten.
+- Loss: cross-entropy on answer tokens (weight 1; 3 on an answer's first digit, where the fact must
+  be found) and on repeated sentences (0.5); none elsewhere.
+- Curriculum over (length, facts): batch lengths are drawn between the previous stage's length and
+  the current one; a stage is left when the teacher-forced exact match of the first answer (all
+  digits right: identical to greedy exact match) over the last 20 stage batches is >= 0.9; 30% of
+  batches replay a random earlier stage so that short contexts are not forgotten.
 - Checkpoints go to OUT_DIR every 5 minutes and at the end (or on Ctrl-C), so the folder is always
   a loadable model.
 """
 
 import argparse
 import json
-import math
 import os
 import random
 import signal
@@ -52,9 +54,15 @@ SPLIT = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+| ?\p{N}| ?[^\s\
          r"|\s*[\r\n]+|\s+(?!\S)|\s+")
 SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
 # (tokens, facts, follow-up questions)
-STAGES = [(256, 4, 3), (384, 4, 3), (512, 4, 3), (768, 5, 3), (1024, 5, 4), (1536, 6, 4), (2048, 6, 5)]
-TOKENS_PER_BATCH = 8192
-ANSWER_WEIGHT, COPY_WEIGHT, OTHER_WEIGHT = 1.0, 0.5, 0.05
+# The length is that of the first turn (the format `kvasir demo` asks); follow-ups come after it.
+# Every follow-up asks for a fact again, each a fresh lesson in finding it anywhere in the context.
+STAGES = [(256, 4, 6), (384, 4, 6), (512, 4, 6), (768, 5, 6), (1024, 5, 6), (1536, 6, 6), (2048, 6, 6)]
+TOKENS_PER_BATCH = 4096
+# Only answers and repeated filler sentences carry loss: the model is for retrieval, and skipping the
+# output projection everywhere else makes a step much cheaper.
+# The first digit of an answer weighs more: it is where the asked fact must be found (the later digits
+# copy what follows it).
+ANSWER_WEIGHT, FIRST_DIGIT_WEIGHT, COPY_WEIGHT = 1.0, 3.0, 0.5
 REPLAY = 0.3
 ADVANCE_EM, ADVANCE_WINDOW = 0.9, 20
 
@@ -103,11 +111,18 @@ class Samples:
         """A follow-up question and its answer; returns (ids, answer start, answer length)."""
         q = self.encode("\n<|im_start|>user\n" + task.QUESTION.format(key=key) + "<|im_end|>\n<|im_start|>assistant\n"
                         + task.ANSWER_PREFIX.format(key=key))
-        a = self.encode(" " + value + ".") + [self.im_end]
+        a = self.answer(value)
         return q + a, len(q), len(a)
 
+    def answer(self, value):
+        return self.encode(" " + value + ".") + [self.im_end]
+
+    def value_tokens(self, value):
+        return len(self.encode(" " + value))
+
     def make(self, rng, length, n_facts, depth=None, follow_ups=0, repeats=False):
-        """One sample of at most `length` tokens: (ids, [(answer start, answer length)...], context, key,
+        """One sample whose first turn (prompt and answer) has at most `length` tokens, follow-up turns
+        after it: (ids, [(answer start, answer length)...], context, key,
         value, copied token positions); the first answer is the one `kvasir demo` asks for. With
         repeats, every fifth filler sentence repeats an earlier one: copying them is what first
         teaches the model induction (match the previous occurrence, copy what followed), which the
@@ -117,8 +132,7 @@ class Samples:
         facts = [task.FACT.format(key=k, value=v) for k, v in zip(keys, values)]
         asks = [rng.randrange(n_facts) for _ in range(follow_ups)]
         turns = [self.turn(keys[i], values[i]) for i in asks]
-        fixed = (len(self.encode(task.chat_prompt(" ".join(facts), keys[0]))) + task.VALUE_DIGITS + 2
-                 + sum(len(t[0]) for t in turns))
+        fixed = len(self.encode(task.chat_prompt(" ".join(facts), keys[0]))) + len(self.answer(values[0]))
         budget = length - fixed - 6  # the first sentence loses its leading space: a token or two more
         sentences, used = [], 0
         while True:
@@ -141,9 +155,11 @@ class Samples:
         target_slot = rng.randrange(len(sentences) + 1) if depth is None else round(depth / 100 * len(sentences))
         pieces, copied_pieces = [], set()
         for i in range(len(sentences) + 1):
-            if i == target_slot:
-                pieces.append(facts[0])
-            pieces.extend(f for f, s in zip(facts[1:], slots) if s == i)
+            # Facts that share a slot come in random order: were the asked one always first, "the
+            # earliest fact" would answer every short sample, a shortcut that fails on long ones.
+            here = ([facts[0]] if i == target_slot else []) + [f for f, s in zip(facts[1:], slots) if s == i]
+            rng.shuffle(here)
+            pieces.extend(here)
             if i < len(sentences):
                 if i in repeated:
                     copied_pieces.add(len(pieces))
@@ -158,7 +174,7 @@ class Samples:
                 inside = [t for t, (a, b) in enumerate(encoding.offsets) if a >= at - 1 and b <= at + len(piece)]
                 copied.extend(inside[1:])
             at += len(piece) + 1
-        answer = self.encode(" " + values[0] + ".") + [self.im_end]
+        answer = self.answer(values[0])
         spans = [(len(ids), len(answer))]
         ids = ids + answer
         for t, start, n in turns:
@@ -167,34 +183,52 @@ class Samples:
         return ids, spans, context, keys[0], values[0], copied
 
     def batch(self, rng, length, n_facts, follow_ups, size):
-        rows, weights, answers = [], [], []
+        """Token rows padded to the longest, loss weights per predicted position (weights[b, p] weighs
+        predicting ids[b, p + 1]), and each row's first answer as (start, end) of its value tokens."""
+        samples = []
         for _ in range(size):
-            ids, spans, _, _, _, copied = self.make(rng, length, n_facts, follow_ups=follow_ups, repeats=True)
-            assert len(ids) <= length, (len(ids), length)
-            w = [OTHER_WEIGHT] * (len(ids) - 1)
+            ids, spans, _, _, value, copied = self.make(rng, length, n_facts, follow_ups=follow_ups, repeats=True)
+            first = spans[0][0]
+            assert first + spans[0][1] <= length, (first, length)
+            samples.append((ids, spans, copied, (first, first + self.value_tokens(value))))
+        width = max(len(ids) for ids, *_ in samples)
+        rows, weights, answers = [], [], []
+        for ids, spans, copied, first in samples:
+            w = [0.0] * (width - 1)
             for p in copied:
                 w[p - 1] = COPY_WEIGHT
             for start, n in spans:
                 for p in range(start - 1, start - 1 + n):
                     w[p] = ANSWER_WEIGHT
-            pad = length - len(ids)
-            rows.append(ids + [self.im_end] * pad)
-            weights.append(w + [0.0] * (pad + 1))
-            first = spans[0][0]
-            answers.append((first, first + task.VALUE_DIGITS))  # " 4" 8 7 9 2 6
+                w[start - 1] = FIRST_DIGIT_WEIGHT
+            rows.append(ids + [self.im_end] * (width - len(ids)))
+            weights.append(w)
+            answers.append(first)
         return torch.tensor(rows), torch.tensor(weights), answers
 
 
 def step_loss(model, ids, weights, answers):
-    logits = model(input_ids=ids).logits[:, :-1].float()
-    targets = ids[:, 1:]
-    ce = F.cross_entropy(logits.reshape(-1, logits.size(-1)), targets.reshape(-1), reduction="none").view_as(targets)
-    loss = (ce * weights[:, :-1]).sum() / weights[:, :-1].sum()
+    """Weighted cross-entropy over the positions that carry weight (the output projection runs only
+    there), the batch's exact match of its first answers, and their mean cross-entropy per token."""
+    hidden = model.model(input_ids=ids).last_hidden_state[:, :-1]
+    where = weights > 0
+    for b, (a, e) in enumerate(answers):
+        where[b, a - 1:e - 1] = True
+    logits = model.lm_head(hidden[where]).float()
+    targets = ids[:, 1:][where]
+    ce = F.cross_entropy(logits, targets, reduction="none")
+    w = weights[where]
+    loss = (ce * w).sum() / w.sum()
     with torch.no_grad():
-        pred = logits.argmax(-1)
-        exact = [bool((pred[b, a - 1:e - 1] == targets[b, a - 1:e - 1]).all()) for b, (a, e) in enumerate(answers)]
-        answer_ce = float(sum(ce[b, a - 1:e - 1].mean() for b, (a, e) in enumerate(answers)) / len(answers))
-    return loss, sum(exact) / len(exact), answer_ce
+        index = torch.full(where.shape, -1, dtype=torch.long, device=where.device)
+        index[where] = torch.arange(int(where.sum()), device=where.device)
+        hit = logits.argmax(-1) == targets
+        exact, answer_ce = [], 0.0
+        for b, (a, e) in enumerate(answers):
+            at = index[b, a - 1:e - 1]
+            exact.append(bool(hit[at].all()))
+            answer_ce += float(ce[at].mean())
+    return loss, sum(exact) / len(exact), answer_ce / len(answers)
 
 
 def save(model, tok, out, log):
@@ -241,13 +275,15 @@ def train(args):
         model = LlamaForCausalLM(model_config(tok.get_vocab_size(), tok.token_to_id("<|im_end|>"), args))
         previous = None
     model.config.use_cache = False
+    model.to(args.device)
     params = sum(p.numel() for p in model.parameters())
     print(f"tokenizer: {tok.get_vocab_size()} ids; model: {params / 1e6:.2f} M parameters", flush=True)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.98), weight_decay=0.01)
     samples = Samples(tok)
     log = {"seed": args.seed, "args": vars(args), "parameters": params, "vocab": tok.get_vocab_size(),
-           "stages": STAGES, "tokens_per_batch": TOKENS_PER_BATCH, "answer_weight": ANSWER_WEIGHT, "copy_weight": COPY_WEIGHT,
-           "other_weight": OTHER_WEIGHT, "replay": REPLAY, "advance": [ADVANCE_EM, ADVANCE_WINDOW],
+           "stages": STAGES, "tokens_per_batch": TOKENS_PER_BATCH, "answer_weight": ANSWER_WEIGHT,
+           "first_digit_weight": FIRST_DIGIT_WEIGHT, "copy_weight": COPY_WEIGHT,
+           "other_weight": 0.0, "replay": REPLAY, "advance": [ADVANCE_EM, ADVANCE_WINDOW],
            "optimizer": "AdamW betas (0.9, 0.98) wd 0.01, warmup 100 steps, grad clip 1.0",
            "history": [], "stage_reached": []}
     stop = {"now": False}
@@ -263,11 +299,15 @@ def train(args):
         step += 1
         replay = stage > 0 and rng.random() < REPLAY
         length, n_facts, follow_ups = STAGES[rng.randrange(stage)] if replay else STAGES[stage]
-        size = max(2, TOKENS_PER_BATCH // length)
+        if not replay:  # every length up to the stage's, not one fixed length
+            shorter = STAGES[stage - 1][0] if stage else length // 2
+            length = rng.randrange(shorter, length + 1)
+        size = max(4, TOKENS_PER_BATCH // length)
         lr = args.lr * min(1.0, step / 100) * (0.3 if stage == len(STAGES) - 1 and args.anneal else 1.0)
         for g in opt.param_groups:
             g["lr"] = lr
         ids, weights, answers = samples.batch(rng, length, n_facts, follow_ups, size)
+        ids, weights = ids.to(args.device), weights.to(args.device)
         model.train()
         loss, em, answer_ce = step_loss(model, ids, weights, answers)
         opt.zero_grad(set_to_none=True)
@@ -307,7 +347,7 @@ def evaluate(args):
     attention mass the answer position puts on the queried fact, per layer and head."""
     out = Path(args.out)
     tok = Tokenizer.from_file(str(out / "tokenizer.json"))
-    model = LlamaForCausalLM.from_pretrained(out, attn_implementation="eager").eval()
+    model = LlamaForCausalLM.from_pretrained(out, attn_implementation="eager").eval().to(args.device)
     torch.set_num_threads(args.threads)
     samples = Samples(tok)
     rng = random.Random(args.seed + 99)
@@ -316,22 +356,22 @@ def evaluate(args):
         for depth in args.depths:
             hits = 0
             for _ in range(args.samples):
-                ids, spans, *_ = samples.make(rng, length, 4, depth)
+                ids, spans, _, _, value, _ = samples.make(rng, length, args.facts, depth)
                 start = spans[0][0]
-                logits = model(input_ids=torch.tensor([ids])).logits[0]
-                digits = range(start, start + task.VALUE_DIGITS)
+                logits = model(input_ids=torch.tensor([ids], device=args.device)).logits[0]
+                digits = range(start, start + samples.value_tokens(value))
                 hits += all(int(logits[p - 1].argmax()) == ids[p] for p in digits)
             results[f"{length}/{depth}"] = hits / args.samples
             print(f"length {length:5d}  depth {depth:3d}%  exact match {hits / args.samples:.2f}", flush=True)
-    ids, spans, context, key, value, _ = samples.make(rng, args.lengths[-1], 4, 50)
+    ids, spans, context, key, value, _ = samples.make(rng, args.lengths[-1], args.facts, 50)
     start = spans[0][0]
-    fact = tok.encode(task.FACT.format(key=key, value=value), add_special_tokens=False).ids
-    span = next(i for i in range(len(ids)) if ids[i:i + len(fact)][-8:] == fact[-8:])
-    att = model(input_ids=torch.tensor([ids[:start + 1]]), output_attentions=True).attentions
-    print(f"attention mass from the answer position onto the fact span ({len(fact)} of {start + 1} tokens, "
-          f"uniform {len(fact) / (start + 1):.3f}):")
+    fact = tok.encode(" " + task.FACT.format(key=key, value=value), add_special_tokens=False).ids
+    span = next(i for i in range(len(ids)) if ids[i:i + len(fact)] == fact)
+    att = model(input_ids=torch.tensor([ids[:start]], device=args.device), output_attentions=True).attentions
+    print(f"attention mass from the last prompt position onto the fact ({len(fact)} of {start} tokens, "
+          f"uniform {len(fact) / start:.3f}):")
     for layer, a in enumerate(att):
-        mass = a[0, :, -1, span - len(fact) + 8:span + 8].sum(-1)
+        mass = a[0, :, -1, span:span + len(fact)].sum(-1)
         print(f"  layer {layer}: " + ", ".join(f"{m:.3f}" for m in mass.tolist()))
     print(json.dumps(results))
 
@@ -342,6 +382,7 @@ def main():
     p.add_argument("--minutes", type=float, default=75)
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--device", default="cpu", help="torch device: cpu, or cuda where a GPU and a CUDA build of torch are")
     p.add_argument("--layers", type=int, default=4)
     p.add_argument("--hidden", type=int, default=128)
     p.add_argument("--vocab", type=int, default=1536)
@@ -350,6 +391,7 @@ def main():
     p.add_argument("--resume", metavar="DIR", help="continue training the model saved in DIR")
     p.add_argument("--eval-only", action="store_true")
     p.add_argument("--samples", type=int, default=32)
+    p.add_argument("--facts", type=int, default=4, help="facts per evaluation sample (one asked, the rest distractors)")
     p.add_argument("--lengths", type=int, nargs="+", default=[512, 1024, 2048])
     p.add_argument("--depths", type=int, nargs="+", default=[0, 25, 50, 75, 100])
     args = p.parse_args()

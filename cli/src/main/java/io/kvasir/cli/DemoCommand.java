@@ -6,7 +6,6 @@ import io.kvasir.bench.RunMetadata;
 import io.kvasir.bench.demo.DemoHeatmap;
 import io.kvasir.bench.demo.DemoSweep;
 import io.kvasir.bench.demo.RetrievalTask;
-import io.kvasir.compression.CompressionConfig;
 import io.kvasir.compression.CompressionMethod;
 import io.kvasir.compression.KvStorage;
 import io.kvasir.compression.QuantScheme;
@@ -74,9 +73,10 @@ final class DemoCommand implements Callable<Integer> {
             description = "Prompts per (length, depth) cell, each with other keys, values and filler (default: ${DEFAULT-VALUE}).")
     int samples;
 
-    @Option(names = "--window", paramLabel = "TOKENS", defaultValue = "32",
-            description = "Observation window of h2o, snapkv and pyramidkv (the needle runners' 32) (default: ${DEFAULT-VALUE}).")
-    int window;
+    @Option(names = "--window", paramLabel = "TOKENS",
+            description = "Observation window of h2o, snapkv and pyramidkv (default: the model's demo_task.json"
+                    + " demo_window, else the needle runners' 32).")
+    Integer window;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the prompts (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -99,16 +99,18 @@ final class DemoCommand implements Callable<Integer> {
             RetrievalTask task = RetrievalTask.forModel(dir);
             if (lengths == null) lengths = task.lengths();
             if (budget == null) budget = task.budget();
+            if (window == null) window = task.window();
             List<DemoSweep.Method> sweep = methods(m.config().numLayers(), m.config().headDim());
             DemoSweep demo = new DemoSweep(m, task, lengths, depths, samples, seed);
-            err.printf("kvasir demo: %s, %d methods x %d lengths x %d depths x %d samples, budget %d tokens%n",
-                    dir, sweep.size(), lengths.size(), depths.size(), samples, budget);
+            err.printf("kvasir demo: %s, %d methods x %d lengths x %d depths x %d samples, budget %d tokens, window %d tokens%n",
+                    dir, sweep.size(), lengths.size(), depths.size(), samples, budget, window);
             ProgressBar bar = new ProgressBar(err);
             bar.update(0, 1, "warming up");
             long t0 = System.nanoTime();
             List<DemoSweep.Result> results = demo.run(sweep, bar::update);
             double seconds = (System.nanoTime() - t0) / 1e9;
             stdout.print(table(results));
+            warnIfFullCacheFails(results, err);
             write(dir, results, seconds);
             stdout.printf(Locale.ROOT, "%nAccuracy: share of answers holding the asked number (greedy, %d prompts per method)."
                     + " Mid: depths 25-75%%. KV: bytes held per sequence, mean over prompts; 'of full' against the"
@@ -143,13 +145,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private DemoSweep.Method method(String name, int tokens, KvStorage storage, String label, int layers) {
-        // WindowKV's layer groups must tile the model: the largest divisor of its layer count up to its default 8.
-        int groups = 8;
-        while (layers % groups != 0) groups--;
-        CompressionConfig config = CompressionConfig.builder().method(name).budget(tokens).window(window)
-                .sharedLayers(groups).build();
-        boolean full = config.method() == CompressionMethod.FULL;
-        return new DemoSweep.Method(full ? label : label + " @" + tokens, config, storage);
+        return DemoSweep.Method.of(name, tokens, window, storage, label, layers);
     }
 
     /** The bundled model: under $KVASIR_HOME, else beside the jar or classes (repo/cli/target/...), else here. */
@@ -169,6 +165,18 @@ final class DemoCommand implements Callable<Integer> {
         for (Path p : tried) if (Files.isRegularFile(p.resolve("config.json"))) return p.normalize();
         throw new IllegalArgumentException("the bundled demo model is not at " + tried.get(0).toAbsolutePath().normalize()
                 + "; pass --model DIR");
+    }
+
+    /** A comparison of compression methods means nothing when the uncompressed cache already fails. */
+    private static void warnIfFullCacheFails(List<DemoSweep.Result> results, PrintWriter err) {
+        for (DemoSweep.Result r : results) {
+            if (r.method.compression().method() == CompressionMethod.FULL && r.accuracy() < 0.5) {
+                err.printf(Locale.ROOT, "note: the full cache answers only %.0f%% of the prompts, so this model does not"
+                        + " retrieve at these lengths and the table cannot rank the methods; try shorter --lengths or"
+                        + " another --model%n", 100 * r.accuracy());
+                return;
+            }
+        }
     }
 
     private String table(List<DemoSweep.Result> results) {
@@ -192,6 +200,7 @@ final class DemoCommand implements Callable<Integer> {
         o.remove(List.of("method", "compression", "kv_bits", "kv_storage")); // per method in the rows below
         o.put("benchmark", "demo");
         o.put("budget_tokens", budget);
+        o.put("observation_window_tokens", window);
         lengths.forEach(o.putArray("context_lengths")::add);
         depths.forEach(o.putArray("depth_percents")::add);
         o.put("samples_per_cell", samples);

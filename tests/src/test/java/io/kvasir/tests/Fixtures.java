@@ -12,6 +12,8 @@ import java.util.stream.Stream;
 /** Paths to the committed fixtures made by tests/tools/make_fixtures.py with transformers. */
 final class Fixtures {
     static final Path ROOT = Path.of("fixtures");
+    /** The bundled demo model (issue #4), trained by tools/train_demo_model.py. */
+    static final Path DEMO_MODEL = Path.of("../models/kvasir-demo-retrieval");
     static final List<String> MODELS = List.of("llama-gqa-bf16", "mistral-mha-f16", "qwen2-bias-f32");
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -11,6 +11,7 @@ import io.kvasir.model.GenerationResult;
 import io.kvasir.model.Generator;
 import io.kvasir.model.Model;
 import io.kvasir.model.tokenizer.ChatMessage;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -31,16 +32,21 @@ class ModelFidelityTest {
     Stream<DynamicTest> forwardPassMatchesTransformers() {
         List<DynamicTest> tests = new ArrayList<>();
         for (String name : Fixtures.MODELS) {
-            JsonNode ref = Fixtures.json(Fixtures.model(name).resolve("reference.json"));
-            for (JsonNode c : ref.get("cases")) {
-                tests.add(DynamicTest.dynamicTest(name + " / " + c.get("name").asText(), () -> checkCase(name, c)));
-            }
+            addCases(tests, name, Fixtures.model(name), Fixtures.model(name).resolve("reference.json"));
         }
+        // The bundled demo model on its own task, up to 2K tokens (tests/tools/demo_model_reference.py).
+        addCases(tests, "demo model", Fixtures.DEMO_MODEL, Fixtures.ROOT.resolve("demo-model-reference.json"));
         return tests.stream();
     }
 
-    private static void checkCase(String name, JsonNode c) {
-        try (Model model = Model.load(Fixtures.model(name))) {
+    private static void addCases(List<DynamicTest> tests, String name, Path dir, Path reference) {
+        for (JsonNode c : Fixtures.json(reference).get("cases")) {
+            tests.add(DynamicTest.dynamicTest(name + " / " + c.get("name").asText(), () -> checkCase(dir, c)));
+        }
+    }
+
+    private static void checkCase(Path dir, JsonNode c) {
+        try (Model model = Model.load(dir)) {
             int[] promptIds = Fixtures.ints(c.get("prompt_ids"));
             assertArrayEquals(promptIds, encode(model, c), "prompt tokenization");
             JsonNode steps = c.get("steps");

@@ -1,6 +1,7 @@
 package io.kvasir.bench.demo;
 
 import io.kvasir.compression.CompressionConfig;
+import io.kvasir.compression.CompressionMethod;
 import io.kvasir.compression.KvStorage;
 import io.kvasir.model.GenerationRequest;
 import io.kvasir.model.GenerationResult;
@@ -19,7 +20,21 @@ import java.util.function.Consumer;
  */
 public final class DemoSweep {
     /** One configuration to compare: a selection method and how its cache is stored. */
-    public record Method(String label, CompressionConfig compression, KvStorage storage) {}
+    public record Method(String label, CompressionConfig compression, KvStorage storage) {
+        /**
+         * A method at a token budget per layer and KV head, with an observation window for the methods
+         * that have one; the label gets " @budget" unless the method keeps everything.
+         */
+        public static Method of(String name, int budget, int window, KvStorage storage, String label, int layers) {
+            // WindowKV's layer groups must tile the model: the largest divisor of its layer count up to its default 8.
+            int groups = 8;
+            while (layers % groups != 0) groups--;
+            CompressionConfig config = CompressionConfig.builder().method(name).budget(budget).window(window)
+                    .sharedLayers(groups).build();
+            boolean full = config.method() == CompressionMethod.FULL;
+            return new Method(full ? label : label + " @" + budget, config, storage);
+        }
+    }
 
     /** What a sweep measures for one method; sums over all its prompts. */
     public static final class Result {

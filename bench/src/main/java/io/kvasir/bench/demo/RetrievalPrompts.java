@@ -68,8 +68,12 @@ public final class RetrievalPrompts {
         for (int i = 0; i < slots.length; i++) slots[i] = rng.nextInt(filler.size() + 1);
         List<String> pieces = new ArrayList<>();
         for (int i = 0; i <= filler.size(); i++) {
-            if (i == target) pieces.add(facts.get(0));
-            for (int d = 0; d < slots.length; d++) if (slots[d] == i) pieces.add(facts.get(d + 1));
+            // Facts sharing a slot come in random order, so the asked one is not always the earliest.
+            List<String> here = new ArrayList<>();
+            if (i == target) here.add(facts.get(0));
+            for (int d = 0; d < slots.length; d++) if (slots[d] == i) here.add(facts.get(d + 1));
+            Collections.shuffle(here, rng);
+            pieces.addAll(here);
             if (i < filler.size()) pieces.add(filler.get(i));
         }
         // The template writes BOS itself where the model wants it; plain prompts get the tokenizer's.

@@ -25,11 +25,13 @@ import java.util.regex.Pattern;
  * @param lengths     the demo's default context lengths in tokens (a model trained on shorter contexts
  *                    says so in its demo_task.json)
  * @param budget      the demo's default token budget
+ * @param window      the demo's default observation window (short contexts want a shorter one)
  */
 public record RetrievalTask(String instruction, String fact, String question, String answerPrefix, int valueDigits,
-                            List<String> keys, int distractors, List<String> sentences, List<Integer> lengths, int budget) {
+                            List<String> keys, int distractors, List<String> sentences, List<Integer> lengths, int budget,
+                            int window) {
     static final List<Integer> DEFAULT_LENGTHS = List.of(512, 1024, 2048);
-    static final int DEFAULT_BUDGET = 128;
+    static final int DEFAULT_BUDGET = 128, DEFAULT_WINDOW = 32;
 
     static final String FILE = "demo_task.json";
     private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?])\\s+");
@@ -38,7 +40,7 @@ public record RetrievalTask(String instruction, String fact, String question, St
         keys = List.copyOf(keys);
         sentences = List.copyOf(sentences);
         lengths = List.copyOf(lengths);
-        if (lengths.isEmpty() || budget < 1) throw new IllegalArgumentException("demo lengths and budget must be set");
+        if (lengths.isEmpty() || budget < 1 || window < 1) throw new IllegalArgumentException("demo lengths, budget and window must be set");
         if (!fact.contains("{key}") || !fact.contains("{value}") || !question.contains("{key}")) {
             throw new IllegalArgumentException("the fact needs {key} and {value}, the question {key}");
         }
@@ -65,7 +67,7 @@ public record RetrievalTask(String instruction, String fact, String question, St
                 "The special magic number for {key} mentioned in the provided text is", 7,
                 List.of("falcon", "otter", "walnut", "quartz", "cobalt", "saffron", "juniper", "heron", "lynx", "marble",
                         "cedar", "amber", "pelican", "tundra", "glacier", "comet", "nebula", "orchid", "cactus", "bamboo"),
-                3, splitSentences(Haystack.builtIn()), DEFAULT_LENGTHS, DEFAULT_BUDGET);
+                3, splitSentences(Haystack.builtIn()), DEFAULT_LENGTHS, DEFAULT_BUDGET, DEFAULT_WINDOW);
     }
 
     static RetrievalTask read(Path file) {
@@ -81,7 +83,8 @@ public record RetrievalTask(String instruction, String fact, String question, St
                     field(n, "question", file).asText(), field(n, "answer_prefix", file).asText(),
                     field(n, "value_digits", file).asInt(), keys, field(n, "distractors", file).asInt(),
                     splitSentences(Files.readString(haystack, StandardCharsets.UTF_8)), lengths(n, file),
-                    n.has("demo_budget") ? field(n, "demo_budget", file).asInt() : DEFAULT_BUDGET);
+                    n.has("demo_budget") ? field(n, "demo_budget", file).asInt() : DEFAULT_BUDGET,
+                    n.has("demo_window") ? field(n, "demo_window", file).asInt() : DEFAULT_WINDOW);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
         }
