@@ -118,6 +118,28 @@ class TornadoForwardTest {
         }
     }
 
+    /**
+     * SnapKV's other settings on the device: one stored head per query head (GQA mode repeat) with
+     * average pooling, and per-KV-head storage with max aggregation and no pooling.
+     */
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @CsvSource({"repeat, avgpool, mean", "native, none, max"})
+    void snapKvSettingsOnTheDeviceEqualTheCpuBackend(String gqaMode, String pooling, String aggregation) {
+        try (Model m = Model.load(FIXTURES.resolve("llama-gqa-bf16"))) {
+            int[] prompt = new Random(8).ints(40, 0, m.config().vocabSize()).toArray();
+            CompressionConfig compression = CompressionConfig.builder().method("snapkv").budget(14).window(5).kernel(5)
+                    .gqaMode(gqaMode).pooling(pooling).aggregation(aggregation).build();
+            GenerationRequest req = GenerationRequest.greedy(prompt, NEW_TOKENS).withCompression(compression)
+                    .withKvStorage(KvStorage.F32);
+            try (TornadoForward device = new TornadoForward(m, NEW_TOKENS, true)) {
+                GenerationResult onDevice = new Generator(m, device).generate(req, piece -> {});
+                assertEquals(1, device.devicePrefills(), "prefills on the device");
+                assertSameAsCpu(m, req, onDevice, gqaMode + " " + pooling + " " + aggregation);
+                assertKept(onDevice, 14);
+            }
+        }
+    }
+
     /** Every stored head of the host cache holds this many prompt entries, plus the decoded ones. */
     private static void assertKept(GenerationResult r, int prompt) {
         int entries = prompt + r.steps().size() - 1;
