@@ -18,4 +18,12 @@ public interface CompressionPolicy {
     default boolean needsAttentionMass() {
         return false;
     }
+
+    /**
+     * The policy that does the selecting, without wrappers that only observe it (timing): a backend
+     * that runs a known rule itself (on a device) reads its settings from there.
+     */
+    default CompressionPolicy unwrap() {
+        return this;
+    }
 }

@@ -18,6 +18,16 @@ public final class SnapKvPolicy implements CompressionPolicy {
         this.selection = selection;
     }
 
+    /** Tokens kept per layer and stored head, the window included. */
+    public int budget() {
+        return budget;
+    }
+
+    /** The selection rule the budget feeds. */
+    public SnapKvSelection selection() {
+        return selection;
+    }
+
     @Override
     public String name() {
         return CompressionMethod.SNAPKV.cliName();

@@ -32,6 +32,11 @@ final class TimedPolicy implements CompressionPolicy {
         return policy.needsAttentionMass();
     }
 
+    @Override
+    public CompressionPolicy unwrap() {
+        return policy.unwrap();
+    }
+
     double millis() {
         return nanos / 1e6;
     }

@@ -99,8 +99,16 @@ final class DenseDeviceCache implements DeviceKvCache {
         g.task(id, AttentionKernels::storePrompt, k, v, keys, values, count, stored, kvHeads, capacity, dim, tokens);
     }
 
-    /** Bookkeeping after a prefill on the device: every stored head holds the prompt's entries. */
-    void startWith(int entries) {
-        java.util.Arrays.fill(lengths, entries);
+    /**
+     * Adds the task that writes the kept prompt K/V rows into the cache: entry i of stored head s is
+     * prompt row kept[s][i] (kept is [stored][stride]), for i below keptLength[s].
+     */
+    void storeKept(TaskGraph g, String id, FloatArray k, FloatArray v, IntArray kept, IntArray keptLength, int stride) {
+        g.task(id, SelectionKernels::gatherKept, k, v, kept, keptLength, keys, values, stored, kvHeads, stride, capacity, dim);
+    }
+
+    /** Bookkeeping after a prefill on the device: stored head s holds entries[s] entries. */
+    void startWith(int[] entries) {
+        System.arraycopy(entries, 0, lengths, 0, stored);
     }
 }

@@ -43,7 +43,13 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * </ul>
  * Prefill runs over a fixed number of rows (the cache capacity), the prompt padded: attention is
  * causal, so rows past the prompt do not change the prompt's rows, and kernels with fixed sizes
- * compile once.
+ * compile once; the prompt length (and SnapKV's candidate count) go in int arrays read at run time.
+ *
+ * <p>A plan built with {@link DeviceSnapKv} settings runs SnapKV's selection in each prefill graph
+ * (observation-window scores, GQA reduction, pooling, top-k, compaction) and stores only the kept
+ * K/V; a prompt the budget covers is kept whole (candidate count 0), so the plan serves the full
+ * policy too. The kept positions per stored head come back to the host (for the decode bookkeeping
+ * and the host cache's accounting); the K/V stay on the device.
  */
 final class DevicePlan implements AutoCloseable {
     private final ModelConfig c;
@@ -58,13 +64,21 @@ final class DevicePlan implements AutoCloseable {
     private final FloatArray logits;
     private final TornadoExecutionPlan plan;
     private final boolean prefills;
+    private final DeviceSnapKv snap;
+    private final IntArray candidates = IntArray.fromElements(0);
+    private final List<IntArray> keptLengths = new ArrayList<>();
+    private final List<IntArray> keptRows = new ArrayList<>();
+    private int[][][] kept;
     private boolean uploadPending;
 
     /**
      * @param entries entries each stored head must hold (kept prompt plus new tokens)
+     * @param snap    SnapKV settings for the prefill graphs' selection, or null to store whole prompts
      */
-    DevicePlan(ModelConfig c, ModelWeights weights, float[] invFreq, KvStorage storage, int stored, int entries) {
+    DevicePlan(ModelConfig c, ModelWeights weights, float[] invFreq, KvStorage storage, int stored, int entries,
+               DeviceSnapKv snap) {
         this.c = c;
+        this.snap = snap;
         this.storage = storage;
         this.stored = stored;
         int d = c.headDim();
@@ -320,7 +334,11 @@ final class DevicePlan implements AutoCloseable {
         g.task("ropek", AttentionKernels::rope, k, t.freq, start, rows, c.numKvHeads(), d);
         g.task("attention", AttentionKernels::prefillAttention, q, k, v, attn, rowMax, rowSum, rows, c.numHeads(),
                 c.numKvHeads(), d, scale);
-        kv.storePrompt(g, "store", k, v, promptLength, rows);
+        if (snap == null) {
+            kv.storePrompt(g, "store", k, v, promptLength, rows);
+        } else {
+            select(g, kv, q, k, v, rows);
+        }
         t.wo.matmul(g, "o", attn, proj, rows);
         g.task("res1", LinearKernels::addInPlace, promptX, proj, rows * hidden);
         g.task("norm2", LinearKernels::rmsNorm, promptX, t.postNorm, xn, rows, hidden, eps);
@@ -339,11 +357,42 @@ final class DevicePlan implements AutoCloseable {
         return g;
     }
 
+    /**
+     * SnapKV's selection over the layer's prompt (q and k after RoPE), kept K/V into the cache: the
+     * tasks of {@code SnapKvSelection.select} with candidates[0] = T - window, or 0 to keep all.
+     */
+    private void select(TaskGraph g, DenseDeviceCache kv, FloatArray q, FloatArray k, FloatArray v, int rows) {
+        int heads = c.numHeads();
+        int w = snap.window();
+        FloatArray windowMax = new FloatArray(heads * w);
+        FloatArray windowSum = new FloatArray(heads * w);
+        FloatArray sums = new FloatArray(heads * rows);
+        FloatArray reduced = new FloatArray(stored * rows);
+        FloatArray pooled = new FloatArray(stored * rows);
+        IntArray flags = new IntArray(stored * rows);
+        IntArray positions = new IntArray(stored * rows);
+        IntArray keptLength = new IntArray(stored);
+        keptLengths.add(keptLength);
+        keptRows.add(positions);
+        g.transferToDevice(DataTransferMode.EVERY_EXECUTION, candidates);
+        g.task("stats", SelectionKernels::windowRowStats, q, k, windowMax, windowSum, promptLength, w, heads,
+                c.numKvHeads(), c.headDim());
+        g.task("sums", SelectionKernels::windowColumnSums, q, k, windowMax, windowSum, sums, promptLength, candidates, w,
+                rows, heads, c.numKvHeads(), c.headDim());
+        g.task("gqa", SelectionKernels::gqaReduce, sums, reduced, heads, stored, rows, snap.aggregation());
+        g.task("pool", SelectionKernels::pool, reduced, pooled, stored, candidates, rows, snap.width(), snap.maxPool());
+        g.task("topk", SelectionKernels::topKFlags, pooled, flags, stored, candidates, rows, snap.count());
+        g.task("compact", SelectionKernels::compactKept, flags, positions, keptLength, stored, candidates, promptLength, rows);
+        kv.storeKept(g, "gather", k, v, positions, keptLength, rows);
+        g.transferToHost(DataTransferMode.EVERY_EXECUTION, keptLength, positions);
+    }
+
     /** Executes every graph once in an order where each follows a graph holding all it consumes. */
     private void wire() {
         token.set(0, 0);
         position.set(0, 0);
         promptLength.set(0, 1);
+        candidates.set(0, 0);
         for (DeviceKvCache kv : caches) {
             kv.advance();
         }
@@ -365,9 +414,13 @@ final class DevicePlan implements AutoCloseable {
         return 2 + 2 * caches.size() + layer;
     }
 
-    /** Whether a request with this storage, stored heads and entries per head fits this plan. */
-    boolean fits(KvStorage requested, int storedHeads, int entries) {
-        return storage.equals(requested) && stored == storedHeads && entries <= capacity;
+    /**
+     * Whether a request with this storage, stored heads and entries per head fits this plan; with
+     * SnapKV settings (non-null) it must also select as they say on the device.
+     */
+    boolean fits(KvStorage requested, int storedHeads, int entries, DeviceSnapKv selection) {
+        return storage.equals(requested) && stored == storedHeads && entries <= capacity
+                && (selection == null || selection.equals(snap));
     }
 
     /** Whether this plan can prefill on the device (a float32 cache). */
@@ -380,14 +433,19 @@ final class DevicePlan implements AutoCloseable {
         for (int l = 0; l < caches.size(); l++) {
             caches.get(l).fill(cache, l);
         }
+        kept = null;
         uploadPending = true;
     }
 
     /**
-     * Runs the prompt on the device into the full cache of every layer; returns the last position's
-     * logits. The host cache is not touched.
+     * Runs the prompt on the device into the cache of every layer (whole, or with {@code select} on a
+     * plan built with SnapKV settings, SnapKV's kept rows); returns the last position's logits. The
+     * host cache is not touched; the kept positions are in {@link #keptPositions()}.
      */
-    float[] prefill(int[] tokens) {
+    float[] prefill(int[] tokens, boolean select) {
+        if (select && snap == null) {
+            throw new IllegalStateException("this device plan was built without SnapKV settings");
+        }
         if (!prefills) {
             throw new IllegalStateException("this device plan has no prefill graphs (quantized cache)");
         }
@@ -404,13 +462,32 @@ final class DevicePlan implements AutoCloseable {
             promptTokens.set(i, padded[i]);
         }
         promptLength.set(0, tokens.length);
+        candidates.set(0, select ? snap.candidates(tokens.length) : 0);
+        kept = new int[caches.size()][stored][];
+        int rows = promptTokens.getSize();
         for (int l = 0; l < caches.size(); l++) {
             plan.withGraph(prefillGraph(l)).execute();
-            ((DenseDeviceCache) caches.get(l)).startWith(tokens.length);
+            int[] lengths = new int[stored];
+            for (int s = 0; s < stored; s++) {
+                lengths[s] = snap == null ? tokens.length : keptLengths.get(l).get(s);
+                kept[l][s] = new int[lengths[s]];
+                for (int i = 0; i < lengths[s]; i++) {
+                    kept[l][s][i] = snap == null ? i : keptRows.get(l).get(s * rows + i);
+                }
+            }
+            ((DenseDeviceCache) caches.get(l)).startWith(lengths);
         }
         plan.withGraph(logitsGraph()).execute();
         uploadPending = false;
         return logits.toHeapArray();
+    }
+
+    /** Prompt positions each layer's stored heads kept in the last device prefill: [layer][storedHead][]. */
+    int[][][] keptPositions() {
+        if (kept == null) {
+            throw new IllegalStateException("no prefill on the device yet");
+        }
+        return kept;
     }
 
     float[] step(int id, int pos) {

@@ -32,45 +32,53 @@ public final class SelectionKernels {
     }
 
     /**
-     * Softmax statistics of the last {@code window} prompt rows: rowMax/rowSum [heads][window] over the
-     * keys each row sees (j <= t).
+     * Softmax statistics of the last {@code window} rows of a prompt of tokens[0] rows: rowMax/rowSum
+     * [heads][window] over the keys each row sees (j <= t). The prompt length is read at run time, so
+     * one compiled kernel serves prompts of any length (rows before the prompt's start see no keys).
+     * The denominator is summed in double, as {@code ObservationScores} does.
      */
     public static void windowRowStats(FloatArray q, FloatArray k, FloatArray rowMax, FloatArray rowSum,
-                                      int tokens, int window, int heads, int kvHeads, int headDim) {
+                                      IntArray tokens, int window, int heads, int kvHeads, int headDim) {
         for (@Parallel int h = 0; h < heads; h++) {
             for (@Parallel int r = 0; r < window; r++) {
                 float sqrtD = TornadoMath.sqrt((float) headDim);
-                int t = tokens - window + r;
+                int t = tokens.get(0) - window + r;
                 float max = Float.NEGATIVE_INFINITY;
                 for (int j = 0; j <= t; j++) {
                     max = Math.max(max, logit(q, k, t, j, h, heads, kvHeads, headDim, sqrtD));
                 }
-                float sum = 0f;
+                double sum = 0.0;
                 for (int j = 0; j <= t; j++) {
                     sum += (float) TornadoMath.exp((double) (logit(q, k, t, j, h, heads, kvHeads, headDim, sqrtD) - max));
                 }
                 rowMax.set(h * window + r, max);
-                rowSum.set(h * window + r, sum);
+                rowSum.set(h * window + r, (float) sum);
             }
         }
     }
 
-    /** out[h][j] = sum over window rows t >= j of softmax_t(j), for the first {@code candidates} keys. */
+    /**
+     * out[h][j] (row stride {@code stride}) = sum over the window rows t >= j of softmax_t(j), for the
+     * first candidates[0] keys of a prompt of tokens[0] rows; the rest of each row is set to 0.
+     */
     public static void windowColumnSums(FloatArray q, FloatArray k, FloatArray rowMax, FloatArray rowSum, FloatArray out,
-                                        int tokens, int window, int candidates, int heads, int kvHeads, int headDim) {
+                                        IntArray tokens, IntArray candidates, int window, int stride, int heads,
+                                        int kvHeads, int headDim) {
         for (@Parallel int h = 0; h < heads; h++) {
-            for (@Parallel int j = 0; j < candidates; j++) {
+            for (@Parallel int j = 0; j < stride; j++) {
                 float sqrtD = TornadoMath.sqrt((float) headDim);
                 float acc = 0f;
-                for (int r = 0; r < window; r++) {
-                    int t = tokens - window + r;
-                    if (j <= t) {
-                        float e = (float) TornadoMath.exp((double) (logit(q, k, t, j, h, heads, kvHeads, headDim, sqrtD)
-                                - rowMax.get(h * window + r)));
-                        acc += e / rowSum.get(h * window + r);
+                if (j < candidates.get(0)) {
+                    for (int r = 0; r < window; r++) {
+                        int t = tokens.get(0) - window + r;
+                        if (j <= t) {
+                            float e = (float) TornadoMath.exp((double) (logit(q, k, t, j, h, heads, kvHeads, headDim, sqrtD)
+                                    - rowMax.get(h * window + r)));
+                            acc += e / rowSum.get(h * window + r);
+                        }
                     }
                 }
-                out.set(h * candidates + j, acc);
+                out.set(h * stride + j, acc);
             }
         }
     }
@@ -91,23 +99,27 @@ public final class SelectionKernels {
     }
 
     /**
-     * Stride-1 pooling along each row of [rows][n], padding width/2 (zeros in the average's divisor).
-     * (A parameter named "kernel" would collide with the OpenCL C keyword.)
+     * Stride-1 pooling along the first count[0] values of each row of [rows][stride], padding width/2
+     * (zeros in the average's divisor). (A parameter named "kernel" would collide with the OpenCL C
+     * keyword.)
      */
-    public static void pool(FloatArray in, FloatArray out, int rows, int n, int width, int maxPool) {
+    public static void pool(FloatArray in, FloatArray out, int rows, IntArray count, int stride, int width, int maxPool) {
         for (@Parallel int s = 0; s < rows; s++) {
-            for (@Parallel int j = 0; j < n; j++) {
-                int pad = width / 2;
-                int from = Math.max(0, j - pad);
-                int to = Math.min(n - 1, j + pad);
-                float max = Float.NEGATIVE_INFINITY;
-                float sum = 0f;
-                for (int i = from; i <= to; i++) {
-                    float x = in.get(s * n + i);
-                    max = Math.max(max, x);
-                    sum += x;
+            for (@Parallel int j = 0; j < stride; j++) {
+                int n = count.get(0);
+                if (j < n) {
+                    int pad = width / 2;
+                    int from = Math.max(0, j - pad);
+                    int to = Math.min(n - 1, j + pad);
+                    float max = Float.NEGATIVE_INFINITY;
+                    float sum = 0f;
+                    for (int i = from; i <= to; i++) {
+                        float x = in.get(s * stride + i);
+                        max = Math.max(max, x);
+                        sum += x;
+                    }
+                    out.set(s * stride + j, maxPool == 1 ? max : sum / width);
                 }
-                out.set(s * n + j, maxPool == 1 ? max : sum / width);
             }
         }
     }
@@ -149,40 +161,49 @@ public final class SelectionKernels {
     }
 
     /**
-     * flags[s][j] = 1 when candidate j is among the {@code count} best of row s (score descending,
-     * then position ascending: TopK's rule), else 0. O(n^2) comparisons, all independent.
+     * flags[s][j] = 1 when candidate j < n[0] is among the {@code count} best of row s (score
+     * descending, then position ascending: TopK's rule), else 0; rows have stride {@code stride}.
+     * O(n^2) comparisons, all independent.
      */
-    public static void topKFlags(FloatArray scores, IntArray flags, int rows, int n, int count) {
+    public static void topKFlags(FloatArray scores, IntArray flags, int rows, IntArray n, int stride, int count) {
         for (@Parallel int s = 0; s < rows; s++) {
-            for (@Parallel int j = 0; j < n; j++) {
-                float x = scores.get(s * n + j);
-                int rank = 0;
-                for (int i = 0; i < n; i++) {
-                    float y = scores.get(s * n + i);
-                    if (y > x || (y == x && i < j)) {
-                        rank++;
+            for (@Parallel int j = 0; j < stride; j++) {
+                int candidates = n.get(0);
+                int flag = 0;
+                if (j < candidates) {
+                    float x = scores.get(s * stride + j);
+                    int rank = 0;
+                    for (int i = 0; i < candidates; i++) {
+                        float y = scores.get(s * stride + i);
+                        if (y > x || (y == x && i < j)) {
+                            rank++;
+                        }
                     }
+                    flag = rank < count ? 1 : 0;
                 }
-                flags.set(s * n + j, rank < count ? 1 : 0);
+                flags.set(s * stride + j, flag);
             }
         }
     }
 
     /**
-     * Kept positions per row, ascending: the flagged candidates j < n, then positions n .. tokens-1
-     * (the observation window, always kept). kept is [rows][tokens]; keptLength[s] their number.
+     * Kept positions per row, ascending: the flagged candidates j < n[0], then positions n[0] ..
+     * tokens[0]-1 (the observation window, always kept). flags and kept are [rows][stride];
+     * keptLength[s] is the number of row s. With n[0] = 0 every prompt position is kept.
      */
-    public static void compactKept(IntArray flags, IntArray kept, IntArray keptLength, int rows, int n, int tokens) {
+    public static void compactKept(IntArray flags, IntArray kept, IntArray keptLength, int rows, IntArray n,
+                                   IntArray tokens, int stride) {
         for (@Parallel int s = 0; s < rows; s++) {
             int c = 0;
-            for (int j = 0; j < n; j++) {
-                if (flags.get(s * n + j) == 1) {
-                    kept.set(s * tokens + c, j);
+            int candidates = n.get(0);
+            for (int j = 0; j < candidates; j++) {
+                if (flags.get(s * stride + j) == 1) {
+                    kept.set(s * stride + c, j);
                     c++;
                 }
             }
-            for (int p = n; p < tokens; p++) {
-                kept.set(s * tokens + c, p);
+            for (int p = candidates; p < tokens.get(0); p++) {
+                kept.set(s * stride + c, p);
                 c++;
             }
             keptLength.set(s, c);
@@ -191,15 +212,16 @@ public final class SelectionKernels {
 
     /**
      * Gathers the kept K/V rows into the cache: entry i of stored head s is the prompt position
-     * kept[s][i] of KV head s * kvHeads / stored. Entries past keptLength[s] are left alone.
+     * kept[s][i] (kept is [stored][stride]) of KV head s * kvHeads / stored. Entries past keptLength[s]
+     * are left alone.
      */
     public static void gatherKept(FloatArray k, FloatArray v, IntArray kept, IntArray keptLength,
                                   FloatArray keyCache, FloatArray valueCache,
-                                  int stored, int kvHeads, int tokens, int capacity, int headDim) {
+                                  int stored, int kvHeads, int stride, int capacity, int headDim) {
         for (@Parallel int s = 0; s < stored; s++) {
-            for (@Parallel int i = 0; i < tokens; i++) {
+            for (@Parallel int i = 0; i < stride; i++) {
                 if (i < keptLength.get(s)) {
-                    int src = (kept.get(s * tokens + i) * kvHeads + s * kvHeads / stored) * headDim;
+                    int src = (kept.get(s * stride + i) * kvHeads + s * kvHeads / stored) * headDim;
                     int dst = (s * capacity + i) * headDim;
                     for (int d = 0; d < headDim; d++) {
                         keyCache.set(dst + d, k.get(src + d));

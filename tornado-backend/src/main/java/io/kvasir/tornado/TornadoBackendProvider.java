@@ -42,8 +42,9 @@ public final class TornadoBackendProvider implements ForwardBackendProvider {
         return Optional.empty();
     }
 
+    /** Prefill runs on the device where it can (see {@link TornadoForward}), else on the CPU. */
     @Override
     public ForwardBackend create(Model model, int maxNewTokens) {
-        return new TornadoForward(model, maxNewTokens);
+        return new TornadoForward(model, maxNewTokens, true);
     }
 }

@@ -1,6 +1,7 @@
 package io.kvasir.tornado;
 
 import io.kvasir.compression.CompressionPolicy;
+import io.kvasir.compression.FullKvPolicy;
 import io.kvasir.compression.KvCache;
 import io.kvasir.compression.KvStorage;
 import io.kvasir.kernels.Rope;
@@ -10,11 +11,12 @@ import io.kvasir.model.Model;
 import io.kvasir.model.ModelConfig;
 import io.kvasir.model.ModelWeights;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
- * The TornadoVM backend, as far as it goes today: decode runs on the device; prefill runs there too
- * for a full float32 cache when asked to, else prefill and the compression policy's selection run on
- * the CPU ({@link ForwardPass}). The device work goes through a {@link DevicePlan} that
+ * The TornadoVM backend, as far as it goes today: decode runs on the device; when asked to, prefill
+ * runs there too for a float32 cache with the full or the SnapKV policy (SnapKV's selection included),
+ * else prefill and the compression policy's selection run on the CPU ({@link ForwardPass}). The device work goes through a {@link DevicePlan} that
  * lives as long as this object, so a second request reuses the uploaded weights and only refills the
  * per-layer KV caches. A request whose cache needs more room than the plan has (or another storage or
  * head layout) gets a new plan, sized to the next power of two of entries, which uploads the weights
@@ -22,8 +24,14 @@ import java.util.Arrays;
  *
  * <p>KV storage: float32, or KIVI codes (8/4/2 bits) that the device appends to, quantizes and
  * attends over as the host store would ({@link KiviDeviceCache}). Half-precision storage and the other
- * quantization schemes get a one-line error. After a CPU prefill the host {@link KvCache} holds the
- * prompt's entries; decode entries live only on the device.
+ * quantization schemes get a one-line error.
+ *
+ * <p>The host {@link KvCache} is kept as the accounting mirror of the device caches: after a CPU
+ * prefill it holds the kept prompt entries as the CPU computed them; after a device prefill it gets
+ * the kept positions the device chose with a zero payload, and every decode step appends a zero
+ * entry per layer. Its lengths, positions, bytes held, peak bytes and tokens seen therefore read as
+ * after a CPU run, without copying K/V back from the device; the K/V the model attends over live
+ * only on the device.
  */
 public final class TornadoForward implements ForwardBackend, AutoCloseable {
     private static final int MIN_ENTRIES = 128;
@@ -36,6 +44,7 @@ public final class TornadoForward implements ForwardBackend, AutoCloseable {
     private final boolean prefillOnDevice;
     private DevicePlan plan;
     private int plansBuilt;
+    private int devicePrefills;
 
     /**
      * @param maxNewTokens decode steps the device caches must hold room for beyond the kept prompt
@@ -45,9 +54,9 @@ public final class TornadoForward implements ForwardBackend, AutoCloseable {
     }
 
     /**
-     * @param prefillOnDevice run the prompt on the device too when the cache keeps everything in
-     *                        float32 (policy "full"); the host {@link KvCache} then stays empty, so its
-     *                        byte counts read 0
+     * @param prefillOnDevice run the prompt on the device too when the cache is float32 and the policy
+     *                        is full or SnapKV (without fp16 score rounding); other requests prefill on
+     *                        the CPU
      */
     public TornadoForward(Model model, int maxNewTokens, boolean prefillOnDevice) {
         this.prefillOnDevice = prefillOnDevice;
@@ -63,19 +72,29 @@ public final class TornadoForward implements ForwardBackend, AutoCloseable {
         new TornadoBackendProvider().unsupportedStorage(cache.storage(), c.numLayers()).ifPresent(why -> {
             throw new IllegalArgumentException("--backend tornado: " + why + "; use --backend cpu");
         });
-        boolean onDevice = prefillOnDevice && policy.name().equals("full") && cache.storage().equals(KvStorage.F32);
+        Optional<DeviceSnapKv> snap = DeviceSnapKv.of(policy);
+        boolean onDevice = prefillOnDevice && cache.storage().equals(KvStorage.F32)
+                && (policy.unwrap() instanceof FullKvPolicy || snap.isPresent());
         float[] logits = onDevice ? null : cpu.prefill(tokens, cache, policy);
         int longest = onDevice ? tokens.length : Arrays.stream(cache.lengths()).flatMapToInt(Arrays::stream).max().orElse(0);
         int entries = longest + maxNewTokens;
         int stored = cache.layout().storedHeads();
-        if (plan == null || !plan.fits(cache.storage(), stored, entries)) {
+        DeviceSnapKv selection = onDevice ? snap.orElse(null) : null;
+        if (plan == null || !plan.fits(cache.storage(), stored, entries, selection)) {
             close();
             plan = new DevicePlan(c, weights, invFreq, cache.storage(), stored,
-                    Math.max(MIN_ENTRIES, Integer.highestOneBit(entries - 1) << 1));
+                    Math.max(MIN_ENTRIES, Integer.highestOneBit(entries - 1) << 1), selection);
             plansBuilt++;
         }
         if (onDevice) {
-            return plan.prefill(tokens);
+            float[] out = plan.prefill(tokens, selection != null);
+            int[][][] kept = plan.keptPositions();
+            float[] placeholder = new float[tokens.length * c.kvDim()];
+            for (int l = 0; l < c.numLayers(); l++) {
+                cache.storePrefill(l, placeholder, placeholder, tokens.length, kept[l]);
+            }
+            devicePrefills++;
+            return out;
         }
         plan.load(cache);
         return logits;
@@ -86,7 +105,17 @@ public final class TornadoForward implements ForwardBackend, AutoCloseable {
         if (plan == null) {
             throw new IllegalStateException("decode before prefill");
         }
-        return plan.step(token, position);
+        float[] logits = plan.step(token, position);
+        float[] placeholder = new float[c.kvDim()];
+        for (int l = 0; l < c.numLayers(); l++) {
+            cache.append(l, position, placeholder, placeholder);
+        }
+        return logits;
+    }
+
+    /** Prefills that ran on the device so far; tests check which path a request took. */
+    int devicePrefills() {
+        return devicePrefills;
     }
 
     /** Device plans built so far (each one uploads the weights); tests check that requests reuse one. */

@@ -39,6 +39,19 @@ class SelectionKernelsTest {
         return out;
     }
 
+    /** The first n values of each of the rows of a [rows][stride] array, one after another. */
+    private static float[] leading(float[] a, int rows, int stride, int n) {
+        float[] out = new float[rows * n];
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(a, i * stride, out, i * n, n);
+        }
+        return out;
+    }
+
+    /**
+     * The SnapKV kernels with the prompt length given at run time and rows padded to a longer stride,
+     * as the device prefill runs them.
+     */
     @Test
     void snapKvPipelineMatchesTheCpu() {
         Random r = new Random(11);
@@ -56,44 +69,57 @@ class SelectionKernelsTest {
         FloatArray qa = Device.array(q);
         FloatArray ka = Device.array(k);
         FloatArray va = Device.array(v);
+        int stride = T + 5;
+        IntArray tokens = IntArray.fromElements(T);
+        IntArray n = IntArray.fromElements(candidates);
         FloatArray rowMax = new FloatArray(HEADS * window);
         FloatArray rowSum = new FloatArray(HEADS * window);
-        FloatArray sums = new FloatArray(HEADS * candidates);
-        FloatArray reduced = new FloatArray(KV * candidates);
-        FloatArray pooled = new FloatArray(KV * candidates);
-        Device.run(new TaskGraph("snap").transferToDevice(DataTransferMode.EVERY_EXECUTION, qa, ka)
-                .task("stats", SelectionKernels::windowRowStats, qa, ka, rowMax, rowSum, T, window, HEADS, KV, D)
-                .task("sums", SelectionKernels::windowColumnSums, qa, ka, rowMax, rowSum, sums, T, window, candidates, HEADS, KV, D)
-                .task("gqa", SelectionKernels::gqaReduce, sums, reduced, HEADS, KV, candidates, SelectionKernels.AGG_MEAN)
-                .task("pool", SelectionKernels::pool, reduced, pooled, KV, candidates, kernel, 1)
+        FloatArray sums = new FloatArray(HEADS * stride);
+        FloatArray reduced = new FloatArray(KV * stride);
+        FloatArray pooled = new FloatArray(KV * stride);
+        Device.run(new TaskGraph("snap").transferToDevice(DataTransferMode.EVERY_EXECUTION, qa, ka, tokens, n)
+                .task("stats", SelectionKernels::windowRowStats, qa, ka, rowMax, rowSum, tokens, window, HEADS, KV, D)
+                .task("sums", SelectionKernels::windowColumnSums, qa, ka, rowMax, rowSum, sums, tokens, n, window, stride,
+                        HEADS, KV, D)
+                .task("gqa", SelectionKernels::gqaReduce, sums, reduced, HEADS, KV, stride, SelectionKernels.AGG_MEAN)
+                .task("pool", SelectionKernels::pool, reduced, pooled, KV, n, stride, kernel, 1)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, sums, pooled));
-        double e = Device.relError(flat(wantSums), sums.toHeapArray());
+        double e = Device.relError(flat(wantSums), leading(sums.toHeapArray(), HEADS, stride, candidates));
         assertTrue(e <= 1e-5, "column sums rel error " + e);
+        for (int i = candidates; i < stride; i++) {
+            assertEquals(0f, sums.get(i), "column sum past the candidates");
+        }
         float[][] perStored = GqaScores.perStoredHead(wantSums, layout, ScoreAggregation.MEAN);
         float[][] wantPooled = new float[KV][];
         for (int s = 0; s < KV; s++) {
             wantPooled[s] = ScorePooling.apply(perStored[s], Pooling.MAXPOOL, kernel);
         }
-        double ep = Device.relError(flat(wantPooled), pooled.toHeapArray());
+        double ep = Device.relError(flat(wantPooled), leading(pooled.toHeapArray(), KV, stride, candidates));
         assertTrue(ep <= 1e-5, "pooled rel error " + ep);
 
-        // Top-k and compaction from the CPU's pooled scores, so the kept sets must be identical.
-        FloatArray hostPooled = Device.array(flat(wantPooled));
-        IntArray flags = new IntArray(KV * candidates);
-        IntArray kept = new IntArray(KV * T);
+        // Top-k and compaction from the CPU's pooled scores (padded rows), so the kept sets must be identical.
+        float[] padded = new float[KV * stride];
+        for (int s = 0; s < KV; s++) {
+            System.arraycopy(wantPooled[s], 0, padded, s * stride, candidates);
+            Arrays.fill(padded, s * stride + candidates, (s + 1) * stride, 1e9f); // garbage past n must not count
+        }
+        FloatArray hostPooled = Device.array(padded);
+        IntArray flags = new IntArray(KV * stride);
+        IntArray kept = new IntArray(KV * stride);
         IntArray keptLength = new IntArray(KV);
         int capacity = T + 4;
         FloatArray keyCache = new FloatArray(KV * capacity * D);
         FloatArray valueCache = new FloatArray(KV * capacity * D);
-        Device.run(new TaskGraph("topk").transferToDevice(DataTransferMode.EVERY_EXECUTION, hostPooled, ka, va)
-                .task("flags", SelectionKernels::topKFlags, hostPooled, flags, KV, candidates, count)
-                .task("compact", SelectionKernels::compactKept, flags, kept, keptLength, KV, candidates, T)
-                .task("gather", SelectionKernels::gatherKept, ka, va, kept, keptLength, keyCache, valueCache, KV, KV, T, capacity, D)
+        Device.run(new TaskGraph("topk").transferToDevice(DataTransferMode.EVERY_EXECUTION, hostPooled, ka, va, tokens, n)
+                .task("flags", SelectionKernels::topKFlags, hostPooled, flags, KV, n, stride, count)
+                .task("compact", SelectionKernels::compactKept, flags, kept, keptLength, KV, n, tokens, stride)
+                .task("gather", SelectionKernels::gatherKept, ka, va, kept, keptLength, keyCache, valueCache, KV, KV, stride,
+                        capacity, D)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, kept, keptLength, keyCache, valueCache));
         for (int s = 0; s < KV; s++) {
             int[] want = KeptPositions.withWindow(TopK.select(wantPooled[s], count), T, window);
             assertEquals(want.length, keptLength.get(s));
-            int[] got = Arrays.copyOfRange(kept.toHeapArray(), s * T, s * T + want.length);
+            int[] got = Arrays.copyOfRange(kept.toHeapArray(), s * stride, s * stride + want.length);
             assertArrayEquals(want, got, "kept positions of stored head " + s);
             for (int i = 0; i < want.length; i++) {
                 for (int d = 0; d < D; d++) {
@@ -119,9 +145,10 @@ class SelectionKernelsTest {
             FloatArray in = Device.array(flat(rows));
             FloatArray out = new FloatArray(KV * n);
             FloatArray pooled = new FloatArray(KV * n);
-            Device.run(new TaskGraph("gqa" + a).transferToDevice(DataTransferMode.EVERY_EXECUTION, in)
+            IntArray count = IntArray.fromElements(n);
+            Device.run(new TaskGraph("gqa" + a).transferToDevice(DataTransferMode.EVERY_EXECUTION, in, count)
                     .task("gqa", SelectionKernels::gqaReduce, in, out, HEADS, KV, n, codes[a])
-                    .task("pool", SelectionKernels::pool, out, pooled, KV, n, 7, 0)
+                    .task("pool", SelectionKernels::pool, out, pooled, KV, count, n, 7, 0)
                     .transferToHost(DataTransferMode.EVERY_EXECUTION, out, pooled));
             float[][] want = GqaScores.perStoredHead(rows, layout, aggs[a]);
             assertTrue(Device.relError(flat(want), out.toHeapArray()) <= 1e-6, aggs[a].toString());
@@ -148,9 +175,12 @@ class SelectionKernelsTest {
             FloatArray sums = new FloatArray(HEADS * review);
             int windows = ReviewWindows.count(review, w);
             FloatArray scores = new FloatArray(windows);
-            Device.run(new TaskGraph("wkv" + strategy).transferToDevice(DataTransferMode.EVERY_EXECUTION, qa, ka)
-                    .task("stats", SelectionKernels::windowRowStats, qa, ka, rowMax, rowSum, T, suffix, HEADS, KV, D)
-                    .task("sums", SelectionKernels::windowColumnSums, qa, ka, rowMax, rowSum, sums, T, suffix, review, HEADS, KV, D)
+            IntArray tokens = IntArray.fromElements(T);
+            IntArray reviewLength = IntArray.fromElements(review);
+            Device.run(new TaskGraph("wkv" + strategy).transferToDevice(DataTransferMode.EVERY_EXECUTION, qa, ka, tokens, reviewLength)
+                    .task("stats", SelectionKernels::windowRowStats, qa, ka, rowMax, rowSum, tokens, suffix, HEADS, KV, D)
+                    .task("sums", SelectionKernels::windowColumnSums, qa, ka, rowMax, rowSum, sums, tokens, reviewLength, suffix,
+                            review, HEADS, KV, D)
                     .task("windows", SelectionKernels::windowScores, sums, scores, HEADS, review, w, strategy == WindowStrategy.MAX ? 1 : 0)
                     .transferToHost(DataTransferMode.EVERY_EXECUTION, scores));
             float[] want = ReviewWindows.scores(attention, review, w, strategy, false);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kvasir.compression.CompressionConfig;
+import io.kvasir.compression.KvCache;
 import io.kvasir.compression.KvStorage;
 import io.kvasir.compression.QuantScheme;
 import io.kvasir.model.GenerationRequest;
@@ -22,7 +23,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Whole-model greedy generation with decode on the device equals the CPU backend's, token for token,
  * on the committed fixture models (llama3 rope scaling + bf16, Mistral MHA + f16, Qwen2 biases + f32),
  * with the full cache and with SnapKV and WindowKV caches (their prefill and selection run on the CPU),
- * in float32 and in KIVI caches (4-bit; 2 and 8 bits once each) that the device appends to and quantizes.
+ * in float32 and in KIVI caches (4-bit; 2 and 8 bits once each) that the device appends to and quantizes,
+ * and with prefill (SnapKV's selection included) on the device. The host cache the backend keeps as
+ * its accounting mirror must report what the CPU run's cache does: entries and kept positions per
+ * head, bytes held, peak bytes, tokens seen.
  *
  * <p>Log-probabilities agree to 1e-4 relative with a float32 cache: both backends hold the same
  * values up to float32 rounding. A KIVI cache keeps recent entries in half precision, and a decoded
@@ -78,9 +82,70 @@ class TornadoForwardTest {
             GenerationRequest req = request(m, model.hashCode(), 40, "full", 32);
             try (TornadoForward device = new TornadoForward(m, NEW_TOKENS, true)) {
                 GenerationResult onDevice = new Generator(m, device).generate(req, piece -> {});
-                // The CPU prefill would have filled the host cache: empty means the prompt ran on the device.
-                assertEquals(0, onDevice.cache().bytesHeld(), "host cache bytes after a device prefill");
+                assertEquals(1, device.devicePrefills(), "prefills on the device");
                 assertSameAsCpu(m, req, onDevice, model + " device prefill");
+            }
+        }
+    }
+
+    /**
+     * SnapKV's selection in the device prefill (scores, GQA reduction, pooling, top-k, gather): the
+     * same greedy ids as the CPU, and every stored head keeps the budget (12 tokens) of a 40-token
+     * prompt; a 10-token prompt, which the budget covers, is kept whole. One plan serves both and a
+     * full-cache request after them.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"llama-gqa-bf16", "mistral-mha-f16", "qwen2-bias-f32"})
+    void snapKvPrefillOnTheDeviceEqualsTheCpuBackend(String model) {
+        try (Model m = Model.load(FIXTURES.resolve(model))) {
+            GenerationRequest selecting = request(m, model.hashCode(), 40, "snapkv", 32);
+            GenerationRequest covered = request(m, 6, 10, "snapkv", 32);
+            GenerationRequest full = request(m, 7, 33, "full", 32);
+            try (TornadoForward device = new TornadoForward(m, NEW_TOKENS, true)) {
+                Generator generator = new Generator(m, device);
+                GenerationResult onDevice = generator.generate(selecting, piece -> {});
+                assertSameAsCpu(m, selecting, onDevice, model + " snapkv device prefill");
+                assertKept(onDevice, 12);
+                GenerationResult whole = generator.generate(covered, piece -> {});
+                assertSameAsCpu(m, covered, whole, model + " snapkv, prompt within the budget");
+                assertKept(whole, 10);
+                GenerationResult after = generator.generate(full, piece -> {});
+                assertSameAsCpu(m, full, after, model + " full after snapkv");
+                assertKept(after, 33);
+                assertEquals(3, device.devicePrefills(), "prefills on the device");
+                assertEquals(1, device.plansBuilt(), "device plans built (each uploads the weights)");
+            }
+        }
+    }
+
+    /**
+     * SnapKV's other settings on the device: one stored head per query head (GQA mode repeat) with
+     * average pooling, and per-KV-head storage with max aggregation and no pooling.
+     */
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @CsvSource({"repeat, avgpool, mean", "native, none, max"})
+    void snapKvSettingsOnTheDeviceEqualTheCpuBackend(String gqaMode, String pooling, String aggregation) {
+        try (Model m = Model.load(FIXTURES.resolve("llama-gqa-bf16"))) {
+            int[] prompt = new Random(8).ints(40, 0, m.config().vocabSize()).toArray();
+            CompressionConfig compression = CompressionConfig.builder().method("snapkv").budget(14).window(5).kernel(5)
+                    .gqaMode(gqaMode).pooling(pooling).aggregation(aggregation).build();
+            GenerationRequest req = GenerationRequest.greedy(prompt, NEW_TOKENS).withCompression(compression)
+                    .withKvStorage(KvStorage.F32);
+            try (TornadoForward device = new TornadoForward(m, NEW_TOKENS, true)) {
+                GenerationResult onDevice = new Generator(m, device).generate(req, piece -> {});
+                assertEquals(1, device.devicePrefills(), "prefills on the device");
+                assertSameAsCpu(m, req, onDevice, gqaMode + " " + pooling + " " + aggregation);
+                assertKept(onDevice, 14);
+            }
+        }
+    }
+
+    /** Every stored head of the host cache holds this many prompt entries, plus the decoded ones. */
+    private static void assertKept(GenerationResult r, int prompt) {
+        int entries = prompt + r.steps().size() - 1;
+        for (int[] layer : r.cache().lengths()) {
+            for (int n : layer) {
+                assertEquals(entries, n, "entries kept per stored head");
             }
         }
     }
@@ -90,12 +155,12 @@ class TornadoForwardTest {
     void devicePrefillAndCpuPrefillRequestsShareOnePlan() {
         try (Model m = Model.load(FIXTURES.resolve("llama-gqa-bf16"))) {
             GenerationRequest full = request(m, 3, 40, "full", 32);
-            GenerationRequest snap = request(m, 4, 35, "snapkv", 32);
+            GenerationRequest snap = request(m, 4, 35, "windowkv", 32);
             GenerationRequest shorter = request(m, 5, 17, "full", 32);
             try (TornadoForward device = new TornadoForward(m, NEW_TOKENS, true)) {
                 Generator generator = new Generator(m, device);
                 assertSameAsCpu(m, full, generator.generate(full, piece -> {}), "device prefill");
-                assertSameAsCpu(m, snap, generator.generate(snap, piece -> {}), "cpu prefill (snapkv)");
+                assertSameAsCpu(m, snap, generator.generate(snap, piece -> {}), "cpu prefill (windowkv)");
                 assertSameAsCpu(m, shorter, generator.generate(shorter, piece -> {}), "device prefill, shorter prompt");
                 assertEquals(1, device.plansBuilt(), "device plans built (each uploads the weights)");
             }
@@ -145,9 +210,26 @@ class TornadoForwardTest {
         return GenerationRequest.greedy(prompt, NEW_TOKENS).withCompression(compression).withKvStorage(storage);
     }
 
+    /**
+     * Same greedy ids and log-probabilities (see the class comment) as the CPU backend, and the same
+     * host cache accounting: the host cache mirrors the device caches' lengths, kept positions and bytes.
+     */
     private static void assertSameAsCpu(Model m, GenerationRequest req, GenerationResult onDevice, String what) {
         GenerationResult onCpu = new Generator(m).generate(req, piece -> {});
         assertArrayEquals(onCpu.outputIds(), onDevice.outputIds(), what);
+        KvCache cpuCache = onCpu.cache();
+        KvCache hostCache = onDevice.cache();
+        assertArrayEquals(cpuCache.lengths(), hostCache.lengths(), what + ": entries per layer and stored head");
+        for (int l = 0; l < cpuCache.lengths().length; l++) {
+            for (int s = 0; s < cpuCache.lengths()[l].length; s++) {
+                for (int i = 0; i < cpuCache.head(l, s).length(); i++) {
+                    assertEquals(cpuCache.head(l, s).position(i), hostCache.head(l, s).position(i), what + ": position, layer " + l);
+                }
+            }
+        }
+        assertEquals(cpuCache.bytesHeld(), hostCache.bytesHeld(), what + ": bytes held");
+        assertEquals(cpuCache.peakBytes(), hostCache.peakBytes(), what + ": peak bytes");
+        assertEquals(cpuCache.tokensSeen(), hostCache.tokensSeen(), what + ": tokens seen");
         double tolerance = req.kvStorage().bits() == 32 ? 1e-4 : 0x1p-11;
         for (int i = 0; i < stepsBeforeCodeDifferences(req.kvStorage(), onCpu); i++) {
             float a = onCpu.steps().get(i).logprob();
