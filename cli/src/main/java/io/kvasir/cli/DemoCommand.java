@@ -110,6 +110,7 @@ final class DemoCommand implements Callable<Integer> {
             List<DemoSweep.Result> results = demo.run(sweep, bar::update);
             double seconds = (System.nanoTime() - t0) / 1e9;
             stdout.print(table(results));
+            stdout.flush(); // the note below goes to stderr and belongs after the table
             warnIfFullCacheFails(results, err);
             write(dir, results, seconds);
             stdout.printf(Locale.ROOT, "%nAccuracy: share of answers holding the asked number (greedy, %d prompts per method)."
