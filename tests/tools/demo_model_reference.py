@@ -33,7 +33,6 @@ def main():
     folder = Path(args.model)
     model = mf.load_reference_model(folder)
     samples = Samples(Tokenizer.from_file(str(folder / "tokenizer.json")))
-    mf.STEPS = STEPS
     rng = random.Random(20261123)
     cases = []
     for name, length, facts, depth in CASES:
@@ -41,7 +40,7 @@ def main():
         prompt = ids[:spans[0][0]]
         text = samples.tok.decode(prompt, skip_special_tokens=False)
         assert samples.encode(text) == prompt, "the prompt text does not re-encode to its ids"
-        steps = mf.greedy_steps(model, prompt)
+        steps = mf.greedy_steps(model, prompt, STEPS)
         answer = samples.tok.decode([s["id"] for s in steps[:2]])
         print(f"{name}: {len(prompt)} tokens, asked value {value}, greedy answer {answer!r}", flush=True)
         cases.append({"name": name, "prompt": text, "chat": False, "prompt_ids": prompt, "value": value,

@@ -284,10 +284,10 @@ def check_rope(model, config):
 
 
 @torch.no_grad()
-def greedy_steps(model, prompt_ids):
+def greedy_steps(model, prompt_ids, count=STEPS):
     ids = list(prompt_ids)
     steps = []
-    for _ in range(STEPS):
+    for _ in range(count):
         logits = model(torch.tensor([ids]), use_cache=False).logits[0, -1].float()
         logprobs = torch.log_softmax(logits, dim=-1)
         top = torch.topk(logprobs, TOP)
