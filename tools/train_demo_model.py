@@ -15,11 +15,14 @@ Recipe (see models/kvasir-demo-retrieval/README.md for the runs that produced th
   the format `kvasir demo` asks, has the stage's length; follow-up turns after it ask again (keys
   drawn with replacement, so no answer can be found by elimination): more answer signal per token
   of filler. Only the first turn counts for the curriculum.
-- A byte-level BPE tokenizer (Qwen2's pre-tokenizer: digits split one by one) is trained first on
-  generated text.
-- Filler: every fifth sentence repeats an earlier one of the same sample (training only).
-- Loss: cross-entropy on answer tokens (weight 1; 3 on an answer's first digit, where the fact must
-  be found) and on repeated sentences (0.5); none elsewhere.
+- A byte-level BPE tokenizer (Qwen2's pre-tokenizer, except that digits go in pairs and a space joins
+  the first pair: " 487926" is " 48" 79 26) is trained first on generated text.
+- Filler: every third sentence repeats an earlier one of the same sample (training only).
+- In the first two stages every batch also holds synthetic induction rows (half as many as samples):
+  a random sequence over a dozen number and key tokens, repeated, which only copying by matching
+  predicts.
+- Loss: cross-entropy on answer tokens (weight 1; 3 on an answer's first token, where the fact must
+  be found), on repeated sentences and on the repeats of induction rows (1); none elsewhere.
 - Curriculum over (length, facts): batch lengths are drawn between the previous stage's length and
   the current one; a stage is left when the teacher-forced exact match of the first answer (all
   digits right: identical to greedy exact match) over the last 20 stage batches is >= 0.9; 30% of
@@ -47,23 +50,31 @@ from transformers import LlamaConfig, LlamaForCausalLM  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import demo_task as task  # noqa: E402
 
-# Qwen2's pre-tokenizer split (words with one leading non-letter, single digits, punctuation runs),
-# except that a space joins the digit after it: " 487926" is " 4" 8 7 9 2 6, so the first digit of
-# an answer directly follows "is" and retrieval needs one hop less.
-SPLIT = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+| ?\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*"
-         r"|\s*[\r\n]+|\s+(?!\S)|\s+")
+
+def split_pattern(digits_per_token):
+    """Qwen2's pre-tokenizer split (words with one leading non-letter, digits, punctuation runs),
+    except that a space joins the digits after it and digits go in groups of up to
+    `digits_per_token`: with 2, " 487926" is " 48" 79 26. The first answer token then directly
+    follows "is" (one hop less), and a pair of digits is rarely repeated among a context's facts, so
+    copying the rest of a number is plain induction (find the previous occurrence, copy what
+    followed) instead of a search among many equal single digits."""
+    return (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+| ?\p{N}{1,%d}| ?[^\s\p{L}\p{N}]+[\r\n]*"
+            r"|\s*[\r\n]+|\s+(?!\S)|\s+") % digits_per_token
 SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
 # (tokens, facts, follow-up questions)
 # The length is that of the first turn (the format `kvasir demo` asks); follow-ups come after it.
 # Every follow-up asks for a fact again, each a fresh lesson in finding it anywhere in the context.
 STAGES = [(256, 4, 6), (384, 4, 6), (512, 4, 6), (768, 5, 6), (1024, 5, 6), (1536, 6, 6), (2048, 6, 6)]
-TOKENS_PER_BATCH = 4096
-# Only answers and repeated filler sentences carry loss: the model is for retrieval, and skipping the
-# output projection everywhere else makes a step much cheaper.
-# The first digit of an answer weighs more: it is where the asked fact must be found (the later digits
+TOKENS_PER_BATCH = 2048
+# Only answers, repeated filler sentences and induction rows carry loss: the model is for retrieval,
+# and skipping the output projection everywhere else makes a step much cheaper.
+# The first token of an answer weighs more: it is where the asked fact must be found (the later ones
 # copy what follows it).
-ANSWER_WEIGHT, FIRST_DIGIT_WEIGHT, COPY_WEIGHT = 1.0, 3.0, 0.5
+ANSWER_WEIGHT, FIRST_DIGIT_WEIGHT, COPY_WEIGHT = 1.0, 3.0, 1.0
 REPLAY = 0.3
+# Synthetic induction rows (half as many as samples) in the first stages: they teach the copy-by-
+# matching circuit that the answers need, with a loss signal on every repeated token.
+INDUCTION_STAGES = 2
 ADVANCE_EM, ADVANCE_WINDOW = 0.9, 20
 
 
@@ -76,7 +87,7 @@ def model_config(vocab, eos, seed_args):
         bos_token_id=None, eos_token_id=eos, pad_token_id=eos)
 
 
-def train_tokenizer(rng, vocab_size):
+def train_tokenizer(rng, vocab_size, digits_per_token):
     corpus = []
     for _ in range(6000):
         context = " ".join(task.sentence(rng) for _ in range(4))
@@ -85,9 +96,13 @@ def train_tokenizer(rng, vocab_size):
                       + " " + task.value(rng) + ".<|im_end|>\n")
     # Every key often enough to become one token, so that a key is matched as one symbol.
     corpus.extend(" " + " ".join(rng.sample(task.KEYS, len(task.KEYS))) for _ in range(300))
+    # Likewise every digit group, with and without its leading space.
+    groups = [str(n).zfill(digits_per_token) for n in range(10 ** digits_per_token)]
+    corpus.extend(" ".join(rng.sample(groups, len(groups))) + " " + "".join(rng.sample(groups, len(groups)))
+                  for _ in range(300))
     tok = Tokenizer(models.BPE())
     tok.pre_tokenizer = pre_tokenizers.Sequence([
-        pre_tokenizers.Split(Regex(SPLIT), behavior="isolated"),
+        pre_tokenizers.Split(Regex(split_pattern(digits_per_token)), behavior="isolated"),
         pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)])
     tok.decoder = decoders.ByteLevel()
     tok.post_processor = processors.ByteLevel(trim_offsets=False)
@@ -103,6 +118,9 @@ class Samples:
     def __init__(self, tok):
         self.tok = tok
         self.im_end = tok.token_to_id("<|im_end|>")
+        # The ids of keys and numbers (with and without a leading space), for the induction rows.
+        texts = [" " + k for k in task.KEYS] + [f"{n:02d}" for n in range(100)] + [f" {n}" for n in range(100)]
+        self.copyable = sorted({t for text in texts for t in self.encode(text)})
 
     def encode(self, text):
         return self.tok.encode(text, add_special_tokens=False).ids
@@ -124,7 +142,7 @@ class Samples:
         """One sample whose first turn (prompt and answer) has at most `length` tokens, follow-up turns
         after it: (ids, [(answer start, answer length)...], context, key,
         value, copied token positions); the first answer is the one `kvasir demo` asks for. With
-        repeats, every fifth filler sentence repeats an earlier one: copying them is what first
+        repeats, every third filler sentence repeats an earlier one: copying them is what first
         teaches the model induction (match the previous occurrence, copy what followed), which the
         magic-number answers then need."""
         keys = rng.sample(task.KEYS, n_facts)
@@ -144,7 +162,7 @@ class Samples:
             used += n
         repeated = set()
         if repeats and len(sentences) >= 4:
-            for _ in range(len(sentences) // 5):
+            for _ in range(len(sentences) // 3):
                 j = rng.randrange(2, len(sentences))
                 sentences[j] = sentences[rng.randrange(0, j - 1)]
                 repeated.add(j)
@@ -182,15 +200,30 @@ class Samples:
             ids = ids + t
         return ids, spans, context, keys[0], values[0], copied
 
-    def batch(self, rng, length, n_facts, follow_ups, size):
+    def induction(self, rng):
+        """A synthetic row that only induction can predict: a random sequence over a dozen number and
+        key tokens (what answers copy and match on), repeated. With so few symbols one token of
+        context is ambiguous and two usually are not, which is the lookup an answer needs ("for KEY
+        is" -> the number that followed it). Returns (ids, positions whose token is a copy)."""
+        alphabet = rng.sample(self.copyable, 12)
+        n = rng.randrange(16, 41)
+        seq = [rng.choice(alphabet) for _ in range(n)]
+        ids = seq * rng.randrange(2, 5)
+        return ids, list(range(n + 2, len(ids)))
+
+    def batch(self, rng, length, n_facts, follow_ups, size, induction_rows=0):
         """Token rows padded to the longest, loss weights per predicted position (weights[b, p] weighs
-        predicting ids[b, p + 1]), and each row's first answer as (start, end) of its value tokens."""
+        predicting ids[b, p + 1]), and each sample row's first answer as (start, end) of its value
+        tokens; `induction_rows` synthetic rows come after the samples."""
         samples = []
         for _ in range(size):
             ids, spans, _, _, value, copied = self.make(rng, length, n_facts, follow_ups=follow_ups, repeats=True)
             first = spans[0][0]
             assert first + spans[0][1] <= length, (first, length)
             samples.append((ids, spans, copied, (first, first + self.value_tokens(value))))
+        for _ in range(induction_rows):
+            ids, copied = self.induction(rng)
+            samples.append((ids, [], copied, None))
         width = max(len(ids) for ids, *_ in samples)
         rows, weights, answers = [], [], []
         for ids, spans, copied, first in samples:
@@ -203,7 +236,8 @@ class Samples:
                 w[start - 1] = FIRST_DIGIT_WEIGHT
             rows.append(ids + [self.im_end] * (width - len(ids)))
             weights.append(w)
-            answers.append(first)
+            if first:
+                answers.append(first)
         return torch.tensor(rows), torch.tensor(weights), answers
 
 
@@ -271,7 +305,7 @@ def train(args):
         model = LlamaForCausalLM.from_pretrained(args.resume)
         previous = json.loads((Path(args.resume) / "training_log.json").read_text())
     else:
-        tok = train_tokenizer(random.Random(args.seed + 1), args.vocab)
+        tok = train_tokenizer(random.Random(args.seed + 1), args.vocab, args.digits_per_token)
         model = LlamaForCausalLM(model_config(tok.get_vocab_size(), tok.token_to_id("<|im_end|>"), args))
         previous = None
     model.config.use_cache = False
@@ -283,7 +317,7 @@ def train(args):
     log = {"seed": args.seed, "args": vars(args), "parameters": params, "vocab": tok.get_vocab_size(),
            "stages": STAGES, "tokens_per_batch": TOKENS_PER_BATCH, "answer_weight": ANSWER_WEIGHT,
            "first_digit_weight": FIRST_DIGIT_WEIGHT, "copy_weight": COPY_WEIGHT,
-           "other_weight": 0.0, "replay": REPLAY, "advance": [ADVANCE_EM, ADVANCE_WINDOW],
+           "other_weight": 0.0, "replay": REPLAY, "induction_stages": INDUCTION_STAGES, "advance": [ADVANCE_EM, ADVANCE_WINDOW],
            "optimizer": "AdamW betas (0.9, 0.98) wd 0.01, warmup 100 steps, grad clip 1.0",
            "history": [], "stage_reached": []}
     stop = {"now": False}
@@ -300,13 +334,14 @@ def train(args):
         replay = stage > 0 and rng.random() < REPLAY
         length, n_facts, follow_ups = STAGES[rng.randrange(stage)] if replay else STAGES[stage]
         if not replay:  # every length up to the stage's, not one fixed length
-            shorter = STAGES[stage - 1][0] if stage else length // 2
+            shorter = STAGES[stage - 1][0] if stage else length * 3 // 4
             length = rng.randrange(shorter, length + 1)
         size = max(4, TOKENS_PER_BATCH // length)
         lr = args.lr * min(1.0, step / 100) * (0.3 if stage == len(STAGES) - 1 and args.anneal else 1.0)
         for g in opt.param_groups:
             g["lr"] = lr
-        ids, weights, answers = samples.batch(rng, length, n_facts, follow_ups, size)
+        induction_rows = size // 2 if stage < INDUCTION_STAGES else 0
+        ids, weights, answers = samples.batch(rng, length, n_facts, follow_ups, size, induction_rows)
         ids, weights = ids.to(args.device), weights.to(args.device)
         model.train()
         loss, em, answer_ce = step_loss(model, ids, weights, answers)
@@ -386,6 +421,8 @@ def main():
     p.add_argument("--layers", type=int, default=4)
     p.add_argument("--hidden", type=int, default=128)
     p.add_argument("--vocab", type=int, default=1536)
+    p.add_argument("--digits-per-token", type=int, default=2, choices=[1, 2],
+                   help="digits per number token (a new tokenizer only; --resume keeps the saved one)")
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--anneal", action="store_true", help="lr x0.3 once the last stage is reached")
     p.add_argument("--resume", metavar="DIR", help="continue training the model saved in DIR")
