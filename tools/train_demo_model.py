@@ -22,7 +22,8 @@ Recipe (see models/kvasir-demo-retrieval/README.md for the runs that produced th
   a random sequence over a dozen number and key tokens, repeated, which only copying by matching
   predicts.
 - Loss: cross-entropy on answer tokens (weight 1; 3 on an answer's first token, where the fact must
-  be found), on repeated sentences and on the repeats of induction rows (1); none elsewhere.
+  be found), on repeated sentences and on the repeats of induction rows (1), 0.1 on every other
+  token of a sample.
 - Curriculum over (length, facts): batch lengths are drawn between the previous stage's length and
   the current one; a stage is left when the teacher-forced exact match of the first answer (all
   digits right: identical to greedy exact match) over the last 20 stage batches is >= 0.9; 30% of
@@ -66,11 +67,12 @@ SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
 # Every follow-up asks for a fact again, each a fresh lesson in finding it anywhere in the context.
 STAGES = [(256, 4, 6), (384, 4, 6), (512, 4, 6), (768, 5, 6), (1024, 5, 6), (1536, 6, 6), (2048, 6, 6)]
 TOKENS_PER_BATCH = 2048
-# Only answers, repeated filler sentences and induction rows carry loss: the model is for retrieval,
-# and skipping the output projection everywhere else makes a step much cheaper.
 # The first token of an answer weighs more: it is where the asked fact must be found (the later ones
 # copy what follows it).
 ANSWER_WEIGHT, FIRST_DIGIT_WEIGHT, COPY_WEIGHT = 1.0, 3.0, 1.0
+# Every other token of a sample weighs a little: predicting the grammar's next word from the words
+# before it is what forms previous-token heads, the first half of the induction circuit.
+OTHER_WEIGHT = 0.1
 REPLAY = 0.3
 # Synthetic induction rows (half as many as samples) in the first stages: they teach the copy-by-
 # matching circuit that the answers need, with a loss signal on every repeated token.
@@ -227,7 +229,9 @@ class Samples:
         width = max(len(ids) for ids, *_ in samples)
         rows, weights, answers = [], [], []
         for ids, spans, copied, first in samples:
-            w = [0.0] * (width - 1)
+            # induction rows (no spans) carry loss only on their copies
+            other = OTHER_WEIGHT if first else 0.0
+            w = [other] * (len(ids) - 1) + [0.0] * (width - len(ids))
             for p in copied:
                 w[p - 1] = COPY_WEIGHT
             for start, n in spans:
@@ -317,7 +321,7 @@ def train(args):
     log = {"seed": args.seed, "args": vars(args), "parameters": params, "vocab": tok.get_vocab_size(),
            "stages": STAGES, "tokens_per_batch": TOKENS_PER_BATCH, "answer_weight": ANSWER_WEIGHT,
            "first_digit_weight": FIRST_DIGIT_WEIGHT, "copy_weight": COPY_WEIGHT,
-           "other_weight": 0.0, "replay": REPLAY, "induction_stages": INDUCTION_STAGES, "advance": [ADVANCE_EM, ADVANCE_WINDOW],
+           "other_weight": OTHER_WEIGHT, "replay": REPLAY, "induction_stages": INDUCTION_STAGES, "advance": [ADVANCE_EM, ADVANCE_WINDOW],
            "optimizer": "AdamW betas (0.9, 0.98) wd 0.01, warmup 100 steps, grad clip 1.0",
            "history": [], "stage_reached": []}
     stop = {"now": False}
