@@ -2,12 +2,17 @@
 """Trains kvasir's bundled demo model: a small Llama (GQA, RoPE, SwiGLU) that retrieves RULER-style
 magic numbers from long filler text, and writes a Hugging Face model folder.
 
-    train_demo_model.py OUT_DIR [--minutes 75] [--seed 1234] [--resume DIR] [--device cuda]
+    train_demo_model.py OUT_DIR [--minutes 75] [--seed 1234] [--lr 2e-3] [--init circuit|random]
+                        [--resume DIR] [--device cuda]
     train_demo_model.py OUT_DIR --eval-only [--samples 64] [--lengths 512 1024 2048]
 
 Needs torch, transformers, tokenizers (the local wheels); never needed to build or test kvasir.
 
 Recipe (see models/kvasir-demo-retrieval/README.md for the runs that produced the committed model):
+- By default the model starts from a retrieval circuit written into layers 0-1
+  (tools/retrieval_circuit.py: previous-token heads and a three-token induction head), which stay
+  frozen with the embedding while training fits the later layers; from random initialisation
+  (`--init random`) it never learned to retrieve on a 2-core CPU.
 - Data is generated on the fly from tools/demo_task.py: filler sentences from a grammar, N facts
   "The special magic number for KEY is NNNNNN." at random sentence boundaries (one queried, the
   others distractors; facts that share a boundary come in random order), RULER's niah instruction
@@ -50,6 +55,7 @@ from transformers import LlamaConfig, LlamaForCausalLM  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import demo_task as task  # noqa: E402
+import retrieval_circuit as circuit  # noqa: E402
 
 
 def split_pattern(digits_per_token):
@@ -81,12 +87,14 @@ ADVANCE_EM, ADVANCE_WINDOW = 0.9, 20
 
 
 def model_config(vocab, eos, seed_args):
+    shape = dict(hidden_size=seed_args.hidden, num_attention_heads=seed_args.hidden // 32, num_key_value_heads=2,
+                 head_dim=32, rope_theta=100000.0)
+    if seed_args.init == "circuit":
+        shape = circuit.config_overrides()
     return LlamaConfig(
-        vocab_size=vocab, hidden_size=seed_args.hidden, intermediate_size=seed_args.hidden * 2,
-        num_hidden_layers=seed_args.layers, num_attention_heads=seed_args.hidden // 32, num_key_value_heads=2,
-        head_dim=32, hidden_act="silu", max_position_embeddings=4096, rms_norm_eps=1e-5,
-        rope_theta=100000.0, tie_word_embeddings=True, attention_bias=False, mlp_bias=False,
-        bos_token_id=None, eos_token_id=eos, pad_token_id=eos)
+        vocab_size=vocab, intermediate_size=shape["hidden_size"] * 2, num_hidden_layers=seed_args.layers,
+        hidden_act="silu", max_position_embeddings=4096, rms_norm_eps=1e-5, tie_word_embeddings=True,
+        attention_bias=False, mlp_bias=False, bos_token_id=None, eos_token_id=eos, pad_token_id=eos, **shape)
 
 
 def train_tokenizer(rng, vocab_size, digits_per_token):
@@ -120,8 +128,10 @@ class Samples:
     def __init__(self, tok):
         self.tok = tok
         self.im_end = tok.token_to_id("<|im_end|>")
-        # The ids of keys and numbers (with and without a leading space), for the induction rows.
-        texts = [" " + k for k in task.KEYS] + [f"{n:02d}" for n in range(100)] + [f" {n}" for n in range(100)]
+        # The ids of keys, numbers (with and without a leading space) and the tokens around a value in
+        # a fact: what the induction rows and the retrieval circuit copy and match on.
+        texts = ([" " + k for k in task.KEYS] + [f"{n:02d}" for n in range(100)] + [f" {n}" for n in range(100)]
+                 + [" is", "."])
         self.copyable = sorted({t for text in texts for t in self.encode(text)})
 
     def encode(self, text):
@@ -311,12 +321,16 @@ def train(args):
     else:
         tok = train_tokenizer(random.Random(args.seed + 1), args.vocab, args.digits_per_token)
         model = LlamaForCausalLM(model_config(tok.get_vocab_size(), tok.token_to_id("<|im_end|>"), args))
+        if args.init == "circuit":
+            circuit.write(model, Samples(tok).copyable, args.seed)
         previous = None
+    if args.init == "circuit":
+        circuit.freeze(model)
     model.config.use_cache = False
     model.to(args.device)
     params = sum(p.numel() for p in model.parameters())
     print(f"tokenizer: {tok.get_vocab_size()} ids; model: {params / 1e6:.2f} M parameters", flush=True)
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.98), weight_decay=0.01)
+    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, betas=(0.9, 0.98), weight_decay=0.01)
     samples = Samples(tok)
     log = {"seed": args.seed, "args": vars(args), "parameters": params, "vocab": tok.get_vocab_size(),
            "stages": STAGES, "tokens_per_batch": TOKENS_PER_BATCH, "answer_weight": ANSWER_WEIGHT,
@@ -422,8 +436,15 @@ def main():
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--device", default="cpu", help="torch device: cpu, or cuda where a GPU and a CUDA build of torch are")
-    p.add_argument("--layers", type=int, default=4)
-    p.add_argument("--hidden", type=int, default=128)
+    p.add_argument("--init", choices=["circuit", "random"], default="circuit",
+                   help="circuit: start from the retrieval circuit of tools/retrieval_circuit.py (hidden 128, "
+                        "head_dim 64; its layers stay frozen); random: from scratch, which never retrieved on a CPU; with --resume, "
+                        "name the init the saved model had (default: circuit)")
+    p.add_argument("--layers", type=int, default=4,
+                   help="layers (default: 4: the circuit's two and two trained on top; with 3 the one trained layer "
+                        "hurt retrieval, exact match 0.72 at 2K tokens and 100%% depth; with 2 the retrieval layer is "
+                        "the top one, where PyramidKV keeps almost nothing)")
+    p.add_argument("--hidden", type=int, default=128, help="model width (--init random only)")
     p.add_argument("--vocab", type=int, default=1536)
     p.add_argument("--digits-per-token", type=int, default=2, choices=[1, 2],
                    help="digits per number token (a new tokenizer only; --resume keeps the saved one)")

@@ -22,7 +22,7 @@ from train_demo_model import Samples  # noqa: E402
 
 # (name, first-turn tokens, facts, depth %)
 CASES = [("retrieval-512", 512, 4, 30), ("retrieval-2k", 2048, 4, 50)]
-STEPS = 6  # the two value tokens, ".", <|im_end|> and what follows
+STEPS = 6  # the three value tokens (digit pairs), ".", and what follows
 
 
 def main():
@@ -41,7 +41,7 @@ def main():
         text = samples.tok.decode(prompt, skip_special_tokens=False)
         assert samples.encode(text) == prompt, "the prompt text does not re-encode to its ids"
         steps = mf.greedy_steps(model, prompt, STEPS)
-        answer = samples.tok.decode([s["id"] for s in steps[:2]])
+        answer = samples.tok.decode([s["id"] for s in steps[:samples.value_tokens(value)]])
         print(f"{name}: {len(prompt)} tokens, asked value {value}, greedy answer {answer!r}", flush=True)
         cases.append({"name": name, "prompt": text, "chat": False, "prompt_ids": prompt, "value": value,
                       "steps": steps})

@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
                 + " and decode speed. Prints a table, writes <out>/demo.json and <out>/heatmap.png (one needle heatmap"
                 + " per method).",
             "With no --model it runs kvasir's bundled demo model (models/kvasir-demo-retrieval), a small Llama"
-                    + " trained for exactly this task; any other model folder gets RULER's niah wording.",
+                    + " built for exactly this task (a hand-written retrieval circuit, then trained); any other model folder gets RULER's niah wording.",
             "Examples:", "  kvasir demo", "  kvasir demo --budget 64 --lengths 1024,2048 --samples 3",
             "  kvasir demo --model DIR --methods full,snapkv --quantized none"})
 final class DemoCommand implements Callable<Integer> {
