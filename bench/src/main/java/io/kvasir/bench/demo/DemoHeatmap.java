@@ -23,7 +23,12 @@ public final class DemoHeatmap {
     public static void write(List<DemoSweep.Result> results, List<Integer> lengths, List<Integer> depths, Path png)
             throws IOException {
         System.setProperty("java.awt.headless", "true");
-        int panelW = Math.max(CELL * lengths.size(), 110);
+        Font title = new Font(Font.SANS_SERIF, Font.BOLD, 11);
+        // Wide enough for the longest title, so the last panel's is not clipped at the image's edge.
+        Graphics2D measure = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+        int titleW = results.stream().mapToInt(r -> measure.getFontMetrics(title).stringWidth(r.method.label())).max().orElse(0);
+        measure.dispose();
+        int panelW = Math.max(Math.max(CELL * lengths.size(), 110), titleW + 4);
         int w = LEFT + results.size() * (panelW + PANEL_GAP), h = TOP + CELL * depths.size() + BOTTOM;
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
@@ -47,7 +52,7 @@ public final class DemoHeatmap {
                 }
             }
             g.setColor(Color.BLACK);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 11));
+            g.setFont(title);
             g.drawString(res.method.label(), x0, 14);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
             g.drawString(String.format("accuracy %.0f%%", 100 * res.accuracy()), x0, 28);
