@@ -105,15 +105,16 @@ def write(model, copyable, seed):
     def head_rows(weight, index):
         return weight[index * HEAD_DIM:(index + 1) * HEAD_DIM]
 
-    for head in range(BACK + 1):
-        kv = head * cfg.num_key_value_heads // cfg.num_attention_heads  # GQA: the key/value head it reads
-        q, k, v = head_rows(attn0.q_proj.weight, head), head_rows(attn0.k_proj.weight, kv), head_rows(attn0.v_proj.weight, kv)
+    for kv in range(cfg.num_key_value_heads):
         # Every key: the constant in RoPE's fast pairs (for the positional heads), the token's match
         # code in the slow ones (for the duplicate-token head); every value: the match code.
+        k, v = head_rows(attn0.k_proj.weight, kv), head_rows(attn0.v_proj.weight, kv)
         k[:SLOW_PAIRS_FROM, CONST] = 1.0 / const0
         for i in range(m):
             k[slots[i], CUR + i] = 1.0 / const0
         v[torch.arange(MATCH), CUR + torch.arange(MATCH)] = 1.0 / const0
+    for head in range(BACK + 1):
+        q = head_rows(attn0.q_proj.weight, head)
         if head < BACK:
             # Positional head: score(t, s) = sum_j a cos(theta_j (t - s - distance)) / sqrt(head_dim)
             # over the fast pairs, peaked at the distance; the nearest competitors (one position off)

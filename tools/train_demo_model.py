@@ -321,17 +321,17 @@ def train(args):
     else:
         tok = train_tokenizer(random.Random(args.seed + 1), args.vocab, args.digits_per_token)
         model = LlamaForCausalLM(model_config(tok.get_vocab_size(), tok.token_to_id("<|im_end|>"), args))
-        if args.init == "circuit":
-            circuit.write(model, Samples(tok).copyable, args.seed)
         previous = None
+    samples = Samples(tok)
     if args.init == "circuit":
+        if previous is None:
+            circuit.write(model, samples.copyable, args.seed)
         circuit.freeze(model)
     model.config.use_cache = False
     model.to(args.device)
     params = sum(p.numel() for p in model.parameters())
     print(f"tokenizer: {tok.get_vocab_size()} ids; model: {params / 1e6:.2f} M parameters", flush=True)
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, betas=(0.9, 0.98), weight_decay=0.01)
-    samples = Samples(tok)
     log = {"seed": args.seed, "args": vars(args), "parameters": params, "vocab": tok.get_vocab_size(),
            "stages": STAGES, "tokens_per_batch": TOKENS_PER_BATCH, "answer_weight": ANSWER_WEIGHT,
            "first_digit_weight": FIRST_DIGIT_WEIGHT, "copy_weight": COPY_WEIGHT,

@@ -36,9 +36,8 @@ class DemoModelRetrievalTest {
         Map<String, DemoSweep.Result> results = new LinkedHashMap<>();
         try (Model model = Model.load(Fixtures.DEMO_MODEL)) {
             RetrievalTask task = RetrievalTask.forModel(Fixtures.DEMO_MODEL);
-            int layers = model.config().numLayers();
-            results.put("full at 2048", sweep(model, task, 2048, 2, List.of("full"), layers).get(0));
-            List<DemoSweep.Result> compressed = sweep(model, task, 1024, 4, COMPRESSING, layers);
+            results.put("full at 2048", sweep(model, task, 2048, 2, List.of("full")).get(0));
+            List<DemoSweep.Result> compressed = sweep(model, task, 1024, 4, COMPRESSING);
             for (int i = 0; i < COMPRESSING.size(); i++) results.put(COMPRESSING.get(i), compressed.get(i));
         }
         StringBuilder table = new StringBuilder();
@@ -51,8 +50,9 @@ class DemoModelRetrievalTest {
         assertTrue(p < SIGNIFICANCE, "streamingllm is not clearly below snapkv mid-context: Fisher p = " + p + ";" + table);
     }
 
-    private static List<DemoSweep.Result> sweep(Model model, RetrievalTask task, int length, int samples, List<String> methods, int layers) {
+    private static List<DemoSweep.Result> sweep(Model model, RetrievalTask task, int length, int samples, List<String> methods) {
         DemoSweep sweep = new DemoSweep(model, task, List.of(length), DEPTHS, samples, SEED);
+        int layers = model.config().numLayers();
         return sweep.run(methods.stream()
                 .map(name -> DemoSweep.Method.of(name, task.budget(), task.window(), KvStorage.F16, name, layers))
                 .toList(), (done, total, what) -> { });
