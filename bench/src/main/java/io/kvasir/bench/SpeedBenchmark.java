@@ -2,10 +2,10 @@ package io.kvasir.bench;
 
 import io.kvasir.compression.CompressionConfig;
 import io.kvasir.compression.CompressionMethod;
-import io.kvasir.compression.KeptPositions;
-import io.kvasir.compression.KvCache;
-import io.kvasir.compression.KvLayout;
-import io.kvasir.compression.KvStorage;
+import io.kvasir.compression.cache.KvCache;
+import io.kvasir.compression.cache.KvStorage;
+import io.kvasir.compression.policy.KeptPositions;
+import io.kvasir.compression.policy.KvLayout;
 import io.kvasir.model.GenerationRequest;
 import io.kvasir.model.GenerationResult;
 import io.kvasir.model.Generator;

@@ -1,6 +1,6 @@
 package io.kvasir.cli;
 
-import io.kvasir.compression.KvStorage;
+import io.kvasir.compression.cache.KvStorage;
 import io.kvasir.model.ForwardBackend;
 import io.kvasir.model.ForwardBackendProvider;
 import io.kvasir.model.Model;

@@ -1,9 +1,9 @@
 package io.kvasir.cli;
 
-import io.kvasir.compression.ByteBudgetPlan;
 import io.kvasir.compression.CompressionConfig;
-import io.kvasir.compression.KvLayout;
-import io.kvasir.compression.KvStorage;
+import io.kvasir.compression.budget.ByteBudgetPlan;
+import io.kvasir.compression.cache.KvStorage;
+import io.kvasir.compression.policy.KvLayout;
 import io.kvasir.model.Model;
 import io.kvasir.model.ModelConfig;
 import java.io.PrintWriter;

@@ -2,12 +2,12 @@ package io.kvasir.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kvasir.compression.ByteBudgetPlan;
 import io.kvasir.compression.CompressionConfig;
-import io.kvasir.compression.HeadStore;
-import io.kvasir.compression.KvCache;
-import io.kvasir.compression.KvStorage;
-import io.kvasir.compression.quant.KiviHeadStore;
+import io.kvasir.compression.budget.ByteBudgetPlan;
+import io.kvasir.compression.cache.HeadStore;
+import io.kvasir.compression.cache.KiviHeadStore;
+import io.kvasir.compression.cache.KvCache;
+import io.kvasir.compression.cache.KvStorage;
 import io.kvasir.model.GenerationResult;
 import io.kvasir.model.Model;
 import java.io.IOException;

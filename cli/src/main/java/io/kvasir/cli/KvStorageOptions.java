@@ -1,11 +1,11 @@
 package io.kvasir.cli;
 
-import io.kvasir.compression.ByteBudgetPlan;
-import io.kvasir.compression.ByteBudgetPlanner;
 import io.kvasir.compression.CompressionConfig;
-import io.kvasir.compression.KvLayout;
-import io.kvasir.compression.KvStorage;
-import io.kvasir.compression.QuantScheme;
+import io.kvasir.compression.budget.ByteBudgetPlan;
+import io.kvasir.compression.budget.ByteBudgetPlanner;
+import io.kvasir.compression.cache.KvStorage;
+import io.kvasir.compression.cache.QuantScheme;
+import io.kvasir.compression.policy.KvLayout;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvasir.bench.RunMetadata;
 import io.kvasir.compression.CompressionConfig;
 import io.kvasir.compression.CompressionMethod;
-import io.kvasir.compression.KvStorage;
+import io.kvasir.compression.cache.KvStorage;
 import io.kvasir.model.Model;
 import java.io.PrintWriter;
 import java.nio.file.Path;

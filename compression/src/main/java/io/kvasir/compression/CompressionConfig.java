@@ -1,5 +1,20 @@
 package io.kvasir.compression;
 
+import io.kvasir.compression.cache.KvStorage;
+import io.kvasir.compression.full.FullKvPolicy;
+import io.kvasir.compression.h2o.H2oPolicy;
+import io.kvasir.compression.policy.CompressionPolicy;
+import io.kvasir.compression.policy.GqaMode;
+import io.kvasir.compression.policy.KvLayout;
+import io.kvasir.compression.pyramidkv.PyramidBudget;
+import io.kvasir.compression.pyramidkv.PyramidKvPolicy;
+import io.kvasir.compression.scoring.AttentionMass;
+import io.kvasir.compression.scoring.Pooling;
+import io.kvasir.compression.scoring.ScoreAggregation;
+import io.kvasir.compression.scoring.ScorePooling;
+import io.kvasir.compression.snapkv.SnapKvPolicy;
+import io.kvasir.compression.snapkv.SnapKvSelection;
+import io.kvasir.compression.streamingllm.StreamingLlmPolicy;
 import io.kvasir.compression.windowkv.DatasetTaskClassifier;
 import io.kvasir.compression.windowkv.FixedTaskClassifier;
 import io.kvasir.compression.windowkv.GroupBudget;

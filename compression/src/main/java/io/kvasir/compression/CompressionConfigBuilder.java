@@ -1,5 +1,8 @@
 package io.kvasir.compression;
 
+import io.kvasir.compression.policy.GqaMode;
+import io.kvasir.compression.scoring.Pooling;
+import io.kvasir.compression.scoring.ScoreAggregation;
 import io.kvasir.compression.windowkv.TaskType;
 import io.kvasir.compression.windowkv.WindowKvOptions;
 import java.util.Locale;

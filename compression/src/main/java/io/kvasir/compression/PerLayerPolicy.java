@@ -1,5 +1,8 @@
 package io.kvasir.compression;
 
+import io.kvasir.compression.policy.CompressionPolicy;
+import io.kvasir.compression.policy.LayerPrefill;
+
 /** One policy per layer (LayerQuant's per-layer token budgets, spec 3.6). */
 final class PerLayerPolicy implements CompressionPolicy {
     private final CompressionPolicy[] perLayer;

@@ -8,6 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kvasir.compression.h2o.H2oPolicy;
+import io.kvasir.compression.policy.GqaMode;
+import io.kvasir.compression.policy.KvLayout;
+import io.kvasir.compression.policy.LayerPrefill;
+import io.kvasir.compression.scoring.AttentionMass;
+import io.kvasir.compression.scoring.GqaScores;
+import io.kvasir.compression.scoring.ObservationScores;
+import io.kvasir.compression.scoring.Pooling;
+import io.kvasir.compression.scoring.ScoreAggregation;
+import io.kvasir.compression.snapkv.SnapKvPolicy;
+import io.kvasir.compression.snapkv.SnapKvSelection;
+import io.kvasir.compression.streamingllm.StreamingLlmPolicy;
 import org.junit.jupiter.api.Test;
 
 /** SnapKV, StreamingLLM and H2O against the baselines spec's vectors S1, S3, S4, T1-T4, H1-H3. */

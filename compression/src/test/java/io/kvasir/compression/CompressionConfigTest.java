@@ -5,6 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.kvasir.compression.policy.CompressionPolicy;
+import io.kvasir.compression.policy.GqaMode;
+import io.kvasir.compression.policy.KvLayout;
+import io.kvasir.compression.policy.LayerPrefill;
+import io.kvasir.compression.scoring.AttentionMass;
+import io.kvasir.compression.scoring.Pooling;
+import io.kvasir.compression.scoring.ScoreAggregation;
 import io.kvasir.compression.windowkv.TaskType;
 import io.kvasir.compression.windowkv.WindowKvOptions;
 import io.kvasir.compression.windowkv.WindowKvPolicy;

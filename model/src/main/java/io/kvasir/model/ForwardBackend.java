@@ -1,7 +1,7 @@
 package io.kvasir.model;
 
-import io.kvasir.compression.CompressionPolicy;
-import io.kvasir.compression.KvCache;
+import io.kvasir.compression.cache.KvCache;
+import io.kvasir.compression.policy.CompressionPolicy;
 
 /**
  * What the generation loop needs from a compute backend: prefill a prompt into a cache, then decode

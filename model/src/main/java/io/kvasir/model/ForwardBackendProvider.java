@@ -1,6 +1,6 @@
 package io.kvasir.model;
 
-import io.kvasir.compression.KvStorage;
+import io.kvasir.compression.cache.KvStorage;
 import java.util.Optional;
 import java.util.ServiceLoader;
 

@@ -1,10 +1,10 @@
 package io.kvasir.model;
 
-import io.kvasir.compression.CompressionPolicy;
-import io.kvasir.compression.HeadStore;
-import io.kvasir.compression.KvCache;
-import io.kvasir.compression.KvLayout;
-import io.kvasir.compression.LayerPrefill;
+import io.kvasir.compression.cache.HeadStore;
+import io.kvasir.compression.cache.KvCache;
+import io.kvasir.compression.policy.CompressionPolicy;
+import io.kvasir.compression.policy.KvLayout;
+import io.kvasir.compression.policy.LayerPrefill;
 import io.kvasir.kernels.Parallel;
 import io.kvasir.kernels.Rope;
 import io.kvasir.kernels.VectorMath;

@@ -1,8 +1,8 @@
 package io.kvasir.model;
 
 import io.kvasir.compression.CompressionConfig;
-import io.kvasir.compression.KvPrecision;
-import io.kvasir.compression.KvStorage;
+import io.kvasir.compression.cache.KvPrecision;
+import io.kvasir.compression.cache.KvStorage;
 import java.util.List;
 
 /**

@@ -1,6 +1,6 @@
 package io.kvasir.model;
 
-import io.kvasir.compression.KvCache;
+import io.kvasir.compression.cache.KvCache;
 import java.util.List;
 
 /**

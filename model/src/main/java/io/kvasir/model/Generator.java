@@ -1,7 +1,7 @@
 package io.kvasir.model;
 
-import io.kvasir.compression.KvCache;
-import io.kvasir.compression.KvLayout;
+import io.kvasir.compression.cache.KvCache;
+import io.kvasir.compression.policy.KvLayout;
 import io.kvasir.model.tokenizer.StreamingDecoder;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,7 +1,7 @@
 package io.kvasir.model;
 
-import io.kvasir.compression.CompressionPolicy;
-import io.kvasir.compression.LayerPrefill;
+import io.kvasir.compression.policy.CompressionPolicy;
+import io.kvasir.compression.policy.LayerPrefill;
 
 /** Wraps a policy to measure the wall time its scoring and selection take during prefill. */
 final class TimedPolicy implements CompressionPolicy {

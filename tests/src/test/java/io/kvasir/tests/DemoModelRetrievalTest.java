@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kvasir.bench.demo.DemoSweep;
 import io.kvasir.bench.demo.RetrievalTask;
-import io.kvasir.compression.KvStorage;
+import io.kvasir.compression.cache.KvStorage;
 import io.kvasir.model.Model;
 import java.util.LinkedHashMap;
 import java.util.List;

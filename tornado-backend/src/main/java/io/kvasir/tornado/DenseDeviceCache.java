@@ -1,7 +1,7 @@
 package io.kvasir.tornado;
 
-import io.kvasir.compression.HeadStore;
-import io.kvasir.compression.KvCache;
+import io.kvasir.compression.cache.HeadStore;
+import io.kvasir.compression.cache.KvCache;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;

@@ -1,8 +1,8 @@
 package io.kvasir.tornado;
 
-import io.kvasir.compression.KvCache;
-import io.kvasir.compression.KvStorage;
-import io.kvasir.compression.QuantScheme;
+import io.kvasir.compression.cache.KvCache;
+import io.kvasir.compression.cache.KvStorage;
+import io.kvasir.compression.cache.QuantScheme;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 

@@ -1,7 +1,7 @@
 package io.kvasir.tornado;
 
-import io.kvasir.compression.KvCache;
-import io.kvasir.compression.KvStorage;
+import io.kvasir.compression.cache.KvCache;
+import io.kvasir.compression.cache.KvStorage;
 import io.kvasir.model.LayerWeights;
 import io.kvasir.model.ModelConfig;
 import io.kvasir.model.ModelWeights;

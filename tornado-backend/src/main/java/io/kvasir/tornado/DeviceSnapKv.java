@@ -1,9 +1,9 @@
 package io.kvasir.tornado;
 
-import io.kvasir.compression.CompressionPolicy;
-import io.kvasir.compression.Pooling;
-import io.kvasir.compression.SnapKvPolicy;
-import io.kvasir.compression.SnapKvSelection;
+import io.kvasir.compression.policy.CompressionPolicy;
+import io.kvasir.compression.scoring.Pooling;
+import io.kvasir.compression.snapkv.SnapKvPolicy;
+import io.kvasir.compression.snapkv.SnapKvSelection;
 import java.util.Optional;
 
 /**

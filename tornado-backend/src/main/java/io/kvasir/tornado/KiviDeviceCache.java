@@ -1,7 +1,7 @@
 package io.kvasir.tornado;
 
-import io.kvasir.compression.KvCache;
-import io.kvasir.compression.quant.KiviHeadStore;
+import io.kvasir.compression.cache.KiviHeadStore;
+import io.kvasir.compression.cache.KvCache;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.types.arrays.ByteArray;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;

@@ -1,9 +1,9 @@
 package io.kvasir.tornado;
 
-import io.kvasir.compression.CompressionPolicy;
-import io.kvasir.compression.FullKvPolicy;
-import io.kvasir.compression.KvCache;
-import io.kvasir.compression.KvStorage;
+import io.kvasir.compression.cache.KvCache;
+import io.kvasir.compression.cache.KvStorage;
+import io.kvasir.compression.full.FullKvPolicy;
+import io.kvasir.compression.policy.CompressionPolicy;
 import io.kvasir.kernels.Rope;
 import io.kvasir.model.ForwardBackend;
 import io.kvasir.model.ForwardPass;

@@ -2,7 +2,7 @@ package io.kvasir.tornado;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kvasir.compression.quant.KiviHeadStore;
+import io.kvasir.compression.cache.KiviHeadStore;
 import io.kvasir.kernels.VectorMath;
 import java.util.Arrays;
 import java.util.Random;

@@ -2,8 +2,8 @@ package io.kvasir.tornado;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.kvasir.compression.KvStorage;
-import io.kvasir.compression.QuantScheme;
+import io.kvasir.compression.cache.KvStorage;
+import io.kvasir.compression.cache.QuantScheme;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 

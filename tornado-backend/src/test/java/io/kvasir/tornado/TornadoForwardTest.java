@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kvasir.compression.CompressionConfig;
-import io.kvasir.compression.KvCache;
-import io.kvasir.compression.KvStorage;
-import io.kvasir.compression.QuantScheme;
+import io.kvasir.compression.cache.KvCache;
+import io.kvasir.compression.cache.KvStorage;
+import io.kvasir.compression.cache.QuantScheme;
 import io.kvasir.model.GenerationRequest;
 import io.kvasir.model.GenerationResult;
 import io.kvasir.model.Generator;

@@ -2,7 +2,7 @@ package io.kvasir.bench.demo;
 
 import io.kvasir.compression.CompressionConfig;
 import io.kvasir.compression.CompressionMethod;
-import io.kvasir.compression.KvStorage;
+import io.kvasir.compression.cache.KvStorage;
 import io.kvasir.model.GenerationRequest;
 import io.kvasir.model.GenerationResult;
 import io.kvasir.model.Generator;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvasir.bench.JsonlFile;
 import io.kvasir.bench.RunMetadata;
 import io.kvasir.compression.CompressionConfig;
-import io.kvasir.compression.KvStorage;
+import io.kvasir.compression.cache.KvStorage;
 import io.kvasir.model.GenerationRequest;
 import io.kvasir.model.GenerationResult;
 import io.kvasir.model.Generator;

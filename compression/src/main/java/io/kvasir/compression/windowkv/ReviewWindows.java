@@ -1,6 +1,6 @@
 package io.kvasir.compression.windowkv;
 
-import io.kvasir.compression.ObservationScores;
+import io.kvasir.compression.scoring.ObservationScores;
 import java.util.Arrays;
 
 /**

@@ -1,11 +1,11 @@
 package io.kvasir.compression.windowkv;
 
 import io.kvasir.compression.CompressionMethod;
-import io.kvasir.compression.CompressionPolicy;
-import io.kvasir.compression.KeptPositions;
-import io.kvasir.compression.KvLayout;
-import io.kvasir.compression.LayerPrefill;
-import io.kvasir.compression.ObservationScores;
+import io.kvasir.compression.policy.CompressionPolicy;
+import io.kvasir.compression.policy.KeptPositions;
+import io.kvasir.compression.policy.KvLayout;
+import io.kvasir.compression.policy.LayerPrefill;
+import io.kvasir.compression.scoring.ObservationScores;
 
 /**
  * WindowKV (spec 3-5): each group of G layers keeps whole review windows chosen once by its leader

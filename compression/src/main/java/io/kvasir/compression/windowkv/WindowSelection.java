@@ -1,6 +1,6 @@
 package io.kvasir.compression.windowkv;
 
-import io.kvasir.compression.TopK;
+import io.kvasir.compression.scoring.TopK;
 import java.util.Arrays;
 
 /**

@@ -1,8 +1,8 @@
 package io.kvasir.compression.windowkv;
 
-import io.kvasir.compression.GqaMode;
-import io.kvasir.compression.KvLayout;
-import io.kvasir.compression.LayerPrefill;
+import io.kvasir.compression.policy.GqaMode;
+import io.kvasir.compression.policy.KvLayout;
+import io.kvasir.compression.policy.LayerPrefill;
 
 /**
  * WindowKV spec 8.0 "Construction C": head dimension 4, one KV head, query head h is 2 e_h at every

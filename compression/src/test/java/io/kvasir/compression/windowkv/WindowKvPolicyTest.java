@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.kvasir.compression.GqaMode;
-import io.kvasir.compression.KvLayout;
-import io.kvasir.compression.LayerPrefill;
-import io.kvasir.compression.ObservationScores;
+import io.kvasir.compression.policy.GqaMode;
+import io.kvasir.compression.policy.KvLayout;
+import io.kvasir.compression.policy.LayerPrefill;
+import io.kvasir.compression.scoring.ObservationScores;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

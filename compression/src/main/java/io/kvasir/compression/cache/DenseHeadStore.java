@@ -1,0 +1,57 @@
+package io.kvasir.compression.cache;
+
+import java.util.Arrays;
+
+/**
+ * What the unquantized stores share: original positions, the entry count and doubling growth.
+ * Subclasses hold keys and values as {@code [entry][headDim]} arrays of their element type.
+ */
+abstract class DenseHeadStore implements HeadStore {
+    protected final int headDim;
+    private int[] positions;
+    private int length;
+
+    DenseHeadStore(int headDim, int capacity) {
+        this.headDim = headDim;
+        this.positions = new int[Math.max(1, capacity)];
+    }
+
+    /** Entries the payload arrays were first sized for (at least one). */
+    protected final int initialCapacity() {
+        return positions.length;
+    }
+
+    @Override
+    public final int length() {
+        return length;
+    }
+
+    @Override
+    public final int position(int i) {
+        return positions[i];
+    }
+
+    @Override
+    public final void append(int position, float[] k, int kOff, float[] v, int vOff) {
+        if (length == positions.length) {
+            positions = Arrays.copyOf(positions, positions.length * 2);
+            grow(positions.length);
+        }
+        write(length, k, kOff, v, vOff);
+        positions[length++] = position;
+    }
+
+    /** Resizes the key and value arrays to hold {@code entries} entries, keeping their contents. */
+    protected abstract void grow(int entries);
+
+    /** Stores key k[kOff..) and value v[vOff..) as entry i. */
+    protected abstract void write(int i, float[] k, int kOff, float[] v, int vOff);
+
+    /** Bytes of one stored element (4 for float32, 2 for half). */
+    protected abstract int elementBytes();
+
+    @Override
+    public final long bytes() {
+        return 2L * length * headDim * elementBytes();
+    }
+}

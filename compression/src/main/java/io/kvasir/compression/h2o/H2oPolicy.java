@@ -1,0 +1,77 @@
+package io.kvasir.compression.h2o;
+
+import io.kvasir.compression.CompressionMethod;
+import io.kvasir.compression.policy.CompressionPolicy;
+import io.kvasir.compression.policy.KeptPositions;
+import io.kvasir.compression.policy.KvLayout;
+import io.kvasir.compression.policy.LayerPrefill;
+import io.kvasir.compression.scoring.AttentionMass;
+import io.kvasir.compression.scoring.GqaScores;
+import io.kvasir.compression.scoring.ScoreAggregation;
+import io.kvasir.compression.scoring.TopK;
+
+/**
+ * H2O, the one-shot prefill version of both reference repositories (baselines spec 2.3): per stored
+ * head, the {@code budget - window} candidates with the largest accumulated attention over all prompt
+ * queries ("heavy hitters"), no pooling, plus the last {@code window} tokens. Nothing is evicted during
+ * decoding; a streaming H2O is a different baseline (spec 8 #2).
+ */
+public final class H2oPolicy implements CompressionPolicy {
+    private final int budget;
+    private final int window;
+    private final ScoreAggregation aggregation;
+    private final AttentionMass.Mask mask;
+
+    /**
+     * @param mask {@link AttentionMass.Mask#CAUSAL} for H2O as defined; {@code WINDOW_BLOCK_ONLY}
+     *             reproduces the QPruningKV paper's masking bug, and then the policy computes the
+     *             mass itself because the model's causal mass would not match
+     */
+    public H2oPolicy(int budget, int window, ScoreAggregation aggregation, AttentionMass.Mask mask) {
+        if (window < 1 || budget <= window) {
+            throw new IllegalArgumentException("h2o budget (" + budget + " tokens) must be larger than the window ("
+                    + window + " tokens)");
+        }
+        this.budget = budget;
+        this.window = window;
+        this.aggregation = aggregation;
+        this.mask = mask;
+    }
+
+    @Override
+    public String name() {
+        return CompressionMethod.H2O.cliName();
+    }
+
+    @Override
+    public boolean needsAttentionMass() {
+        return mask == AttentionMass.Mask.CAUSAL;
+    }
+
+    /**
+     * Uses {@link LayerPrefill#attentionMass()} when given (causal mode); otherwise computes it
+     * from Q and K, which costs a second full attention pass over the prompt.
+     */
+    @Override
+    public int[][] select(LayerPrefill prefill) {
+        int n = prefill.promptLength();
+        KvLayout layout = prefill.layout();
+        if (n <= budget) {
+            return KeptPositions.all(layout, n);
+        }
+        float[] mass = mask == AttentionMass.Mask.CAUSAL && prefill.attentionMass() != null
+                ? prefill.attentionMass()
+                : AttentionMass.compute(prefill, mask, window);
+        int candidates = n - window;
+        float[][] perQuery = new float[layout.queryHeads()][candidates];
+        for (int h = 0; h < perQuery.length; h++) {
+            System.arraycopy(mass, h * n, perQuery[h], 0, candidates);
+        }
+        float[][] perStored = GqaScores.perStoredHead(perQuery, layout, aggregation);
+        int[][] kept = new int[perStored.length][];
+        for (int s = 0; s < kept.length; s++) {
+            kept[s] = KeptPositions.withWindow(TopK.select(perStored[s], budget - window), n, window);
+        }
+        return kept;
+    }
+}

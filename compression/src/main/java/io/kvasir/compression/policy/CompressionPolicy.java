@@ -1,0 +1,29 @@
+package io.kvasir.compression.policy;
+
+/**
+ * Decides, at the end of a layer's prefill, which prompt positions each stored head keeps.
+ * One scoring rule per implementation.
+ */
+public interface CompressionPolicy {
+    /** Short name as used on the command line. */
+    String name();
+
+    /**
+     * Kept prompt positions for each stored head of the layer, ascending, each in [0, promptLength).
+     * The result has {@code prefill.layout().storedHeads()} rows.
+     */
+    int[][] select(LayerPrefill prefill);
+
+    /** Whether the prefill attention must accumulate {@link LayerPrefill#attentionMass()}. */
+    default boolean needsAttentionMass() {
+        return false;
+    }
+
+    /**
+     * The policy that does the selecting, without wrappers that only observe it (timing): a backend
+     * that runs a known rule itself (on a device) reads its settings from there.
+     */
+    default CompressionPolicy unwrap() {
+        return this;
+    }
+}

@@ -1,0 +1,39 @@
+package io.kvasir.compression.pyramidkv;
+
+import io.kvasir.compression.CompressionMethod;
+import io.kvasir.compression.policy.CompressionPolicy;
+import io.kvasir.compression.policy.KeptPositions;
+import io.kvasir.compression.policy.LayerPrefill;
+import io.kvasir.compression.snapkv.SnapKvSelection;
+
+/**
+ * PyramidKV (baselines spec 2.5): SnapKV's scoring and selection with the per-layer counts of
+ * {@link PyramidBudget}; each layer also keeps the observation window.
+ */
+public final class PyramidKvPolicy implements CompressionPolicy {
+    private final PyramidBudget budget;
+    private final SnapKvSelection selection;
+
+    public PyramidKvPolicy(PyramidBudget budget, SnapKvSelection selection) {
+        if (budget.window() != selection.window()) {
+            throw new IllegalArgumentException("pyramid budget window (" + budget.window()
+                    + ") differs from the selection window (" + selection.window() + ")");
+        }
+        this.budget = budget;
+        this.selection = selection;
+    }
+
+    @Override
+    public String name() {
+        return CompressionMethod.PYRAMIDKV.cliName();
+    }
+
+    @Override
+    public int[][] select(LayerPrefill prefill) {
+        int n = prefill.promptLength();
+        if (n <= budget.budget()) {
+            return KeptPositions.all(prefill.layout(), n);
+        }
+        return selection.select(prefill, budget.selected(prefill.layer(), n));
+    }
+}

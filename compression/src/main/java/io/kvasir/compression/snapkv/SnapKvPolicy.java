@@ -1,0 +1,48 @@
+package io.kvasir.compression.snapkv;
+
+import io.kvasir.compression.CompressionMethod;
+import io.kvasir.compression.policy.CompressionPolicy;
+import io.kvasir.compression.policy.KeptPositions;
+import io.kvasir.compression.policy.LayerPrefill;
+
+/**
+ * SnapKV (baselines spec 2.4): every layer keeps {@code budget - window} selected tokens plus the
+ * observation window per stored head; prompts no longer than the budget are kept whole (1.7).
+ */
+public final class SnapKvPolicy implements CompressionPolicy {
+    private final int budget;
+    private final SnapKvSelection selection;
+
+    /** @param budget tokens kept per layer and stored head, the window included (spec 1.2) */
+    public SnapKvPolicy(int budget, SnapKvSelection selection) {
+        if (budget <= selection.window()) {
+            throw new IllegalArgumentException("snapkv budget (" + budget + " tokens) must be larger than the window ("
+                    + selection.window() + " tokens)");
+        }
+        this.budget = budget;
+        this.selection = selection;
+    }
+
+    /** Tokens kept per layer and stored head, the window included. */
+    public int budget() {
+        return budget;
+    }
+
+    /** The selection rule the budget feeds. */
+    public SnapKvSelection selection() {
+        return selection;
+    }
+
+    @Override
+    public String name() {
+        return CompressionMethod.SNAPKV.cliName();
+    }
+
+    @Override
+    public int[][] select(LayerPrefill prefill) {
+        if (prefill.promptLength() <= budget) {
+            return KeptPositions.all(prefill.layout(), prefill.promptLength());
+        }
+        return selection.select(prefill, budget - selection.window());
+    }
+}

@@ -1,0 +1,53 @@
+package io.kvasir.compression.snapkv;
+
+import io.kvasir.compression.policy.KeptPositions;
+import io.kvasir.compression.policy.KvLayout;
+import io.kvasir.compression.policy.LayerPrefill;
+import io.kvasir.compression.scoring.GqaScores;
+import io.kvasir.compression.scoring.ObservationScores;
+import io.kvasir.compression.scoring.Pooling;
+import io.kvasir.compression.scoring.ScoreAggregation;
+import io.kvasir.compression.scoring.ScorePooling;
+import io.kvasir.compression.scoring.TopK;
+
+/**
+ * SnapKV's selection rule with a given count (baselines spec 1.3-1.5), shared by SnapKV and PyramidKV,
+ * which differ only in how many candidates a layer keeps: observation-window column sums, GQA
+ * reduction (after the window sum, before pooling), pooling, top-k per stored head, plus the window.
+ *
+ * @param window        observation window w
+ * @param pooling       pooling of the candidate scores
+ * @param kernel        odd pooling kernel size
+ * @param aggregation   GQA reduction in native mode
+ * @param fp16Emulation reference fp16 rounding of the probabilities (parity runs only)
+ */
+public record SnapKvSelection(int window, Pooling pooling, int kernel, ScoreAggregation aggregation,
+                              boolean fp16Emulation) {
+    public SnapKvSelection {
+        if (window < 1) {
+            throw new IllegalArgumentException("observation window must be at least 1 token, got " + window);
+        }
+        ScorePooling.checkKernel(kernel);
+    }
+
+    /**
+     * Kept positions per stored head: the {@code count} best of the first {@code T - window}
+     * positions, then the window. Everything when count covers all candidates.
+     */
+    public int[][] select(LayerPrefill prefill, int count) {
+        int n = prefill.promptLength();
+        KvLayout layout = prefill.layout();
+        int candidates = n - window;
+        if (candidates <= 0 || count >= candidates) {
+            return KeptPositions.all(layout, n);
+        }
+        float[][] perQuery = ObservationScores.columnSums(prefill, window, candidates, fp16Emulation);
+        float[][] perStored = GqaScores.perStoredHead(perQuery, layout, aggregation);
+        int[][] kept = new int[perStored.length][];
+        for (int s = 0; s < kept.length; s++) {
+            float[] pooled = ScorePooling.apply(perStored[s], pooling, kernel);
+            kept[s] = KeptPositions.withWindow(TopK.select(pooled, count), n, window);
+        }
+        return kept;
+    }
+}

@@ -1,0 +1,47 @@
+package io.kvasir.compression.streamingllm;
+
+import io.kvasir.compression.CompressionMethod;
+import io.kvasir.compression.policy.CompressionPolicy;
+import io.kvasir.compression.policy.KeptPositions;
+import io.kvasir.compression.policy.LayerPrefill;
+import java.util.stream.IntStream;
+
+/**
+ * StreamingLLM as run by the reference harnesses (baselines spec 2.2): the first {@code sinks}
+ * prompt tokens ("attention sinks") plus the most recent {@code budget - sinks}, no scores. The
+ * reference derives the sink count from its window argument differently per harness (4 on
+ * LongBench/RULER, budget - 32 in the needle test), so here it is an explicit parameter (spec 8 #3).
+ * The window is not rolled during decoding, like the reference.
+ */
+public final class StreamingLlmPolicy implements CompressionPolicy {
+    private final int budget;
+    private final int sinks;
+
+    /**
+     * @param budget tokens kept per stored head, sinks included
+     * @param sinks  leading tokens always kept, 0 <= sinks < budget
+     */
+    public StreamingLlmPolicy(int budget, int sinks) {
+        if (sinks < 0 || sinks >= budget) {
+            throw new IllegalArgumentException("streamingllm sink tokens (" + sinks + ") must be in 0.." + (budget - 1)
+                    + " for a budget of " + budget + " tokens");
+        }
+        this.budget = budget;
+        this.sinks = sinks;
+    }
+
+    @Override
+    public String name() {
+        return CompressionMethod.STREAMING_LLM.cliName();
+    }
+
+    @Override
+    public int[][] select(LayerPrefill prefill) {
+        int n = prefill.promptLength();
+        if (n <= budget) {
+            return KeptPositions.all(prefill.layout(), n);
+        }
+        int[] kept = IntStream.concat(IntStream.range(0, sinks), IntStream.range(n - (budget - sinks), n)).toArray();
+        return KeptPositions.same(prefill.layout(), kept);
+    }
+}
