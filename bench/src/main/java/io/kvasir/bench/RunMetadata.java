@@ -43,7 +43,7 @@ public final class RunMetadata {
                 + " size, header and " + SAMPLES + " evenly spaced " + SAMPLE_BYTES + "-byte blocks");
         o.put("method", compression.method().cliName());
         try {
-            o.set("compression", JSON.valueToTree(compression));
+            o.set("compression", JSON.valueToTree(compression.parameters()));
         } catch (IllegalArgumentException e) {
             o.put("compression", compression.toString());
         }

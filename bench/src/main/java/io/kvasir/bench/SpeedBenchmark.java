@@ -1,7 +1,6 @@
 package io.kvasir.bench;
 
 import io.kvasir.compression.CompressionConfig;
-import io.kvasir.compression.CompressionMethod;
 import io.kvasir.compression.cache.KvCache;
 import io.kvasir.compression.cache.KvStorage;
 import io.kvasir.compression.policy.KeptPositions;
@@ -51,7 +50,7 @@ public final class SpeedBenchmark {
             if (repetitions < 1) {
                 throw new IllegalArgumentException("--reps must be >= 1, got " + repetitions);
             }
-            if (syntheticContext && compression.method() != CompressionMethod.FULL) {
+            if (syntheticContext && compression.method().prunes()) {
                 throw new IllegalArgumentException("--synthetic-context fills the cache without a prefill, so --method "
                         + compression.method().cliName() + " has nothing to select from; use --method full");
             }

@@ -2,6 +2,8 @@ package io.kvasir.cli;
 
 import io.kvasir.compression.CompressionConfig;
 import io.kvasir.compression.CompressionConfigBuilder;
+import io.kvasir.compression.CompressionMethods;
+import java.util.Iterator;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -11,7 +13,8 @@ import picocli.CommandLine.Option;
  */
 public final class CompressionOptions {
     @Option(names = {"--method", "--methods"}, paramLabel = "NAME", defaultValue = "full", split = ",",
-            description = "KV-cache compression: full, streamingllm, h2o, snapkv, pyramidkv, windowkv; needle, longbench"
+            completionCandidates = MethodNames.class,
+            description = "KV-cache compression: ${COMPLETION-CANDIDATES}; needle, longbench"
                     + " and ruler take a comma list to sweep (default: ${DEFAULT-VALUE}).")
     List<String> methods;
 
@@ -95,5 +98,13 @@ public final class CompressionOptions {
                 .suffixAvg(suffixAvg).taskType(taskType).strictBudget(strictBudget).h2oPaperMask(h2oPaperMask)
                 .fp16Scores(fp16Scores);
         return b.build();
+    }
+
+    /** The registered method names, which --help lists (picocli's completion candidates). */
+    public static final class MethodNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return CompressionMethods.names().iterator();
+        }
     }
 }

@@ -6,7 +6,7 @@ import io.kvasir.bench.RunMetadata;
 import io.kvasir.bench.demo.DemoHeatmap;
 import io.kvasir.bench.demo.DemoSweep;
 import io.kvasir.bench.demo.RetrievalTask;
-import io.kvasir.compression.CompressionMethod;
+import io.kvasir.compression.CompressionMethods;
 import io.kvasir.compression.cache.KvStorage;
 import io.kvasir.compression.cache.QuantScheme;
 import io.kvasir.model.Model;
@@ -50,8 +50,8 @@ final class DemoCommand implements Callable<Integer> {
     Integer budget;
 
     @Option(names = "--methods", paramLabel = "LIST", split = ",",
-            defaultValue = "full,streamingllm,h2o,snapkv,pyramidkv,windowkv",
-            description = "Methods at 16-bit KV (default: ${DEFAULT-VALUE}).")
+            completionCandidates = CompressionOptions.MethodNames.class,
+            description = "Methods at 16-bit KV (default: every method, ${COMPLETION-CANDIDATES}).")
     List<String> methods;
 
     @Option(names = "--quantized", paramLabel = "METHOD:BITS", split = ",", defaultValue = "snapkv:4,windowkv:4",
@@ -123,7 +123,9 @@ final class DemoCommand implements Callable<Integer> {
 
     private List<DemoSweep.Method> methods(int layers, int headDim) {
         List<DemoSweep.Method> list = new ArrayList<>();
-        for (String name : methods) list.add(method(name, budget, KvStorage.F16, name, layers));
+        for (String name : methods == null ? CompressionMethods.names() : methods) {
+            list.add(method(name, budget, KvStorage.F16, name, layers));
+        }
         for (String q : quantized) {
             if (q.equalsIgnoreCase("none")) continue;
             String[] parts = q.split(":");
@@ -171,7 +173,7 @@ final class DemoCommand implements Callable<Integer> {
     /** A comparison of compression methods means nothing when the uncompressed cache already fails. */
     private static void warnIfFullCacheFails(List<DemoSweep.Result> results, PrintWriter err) {
         for (DemoSweep.Result r : results) {
-            if (r.method.compression().method() == CompressionMethod.FULL && r.accuracy() < 0.5) {
+            if (!r.method.compression().method().prunes() && r.accuracy() < 0.5) {
                 err.printf(Locale.ROOT, "note: the full cache answers only %.0f%% of the prompts, so this model does not"
                         + " retrieve at these lengths and the table cannot rank the methods; try shorter --lengths or"
                         + " another --model%n", 100 * r.accuracy());
@@ -210,7 +212,7 @@ final class DemoCommand implements Callable<Integer> {
         for (DemoSweep.Result r : results) {
             ObjectNode row = rows.addObject();
             row.put("label", r.method.label());
-            row.set("compression", Json.MAPPER.valueToTree(r.method.compression()));
+            row.set("compression", Json.MAPPER.valueToTree(r.method.compression().parameters()));
             row.put("kv_storage", r.method.storage().describe());
             row.put("accuracy", r.accuracy());
             row.put("accuracy_mid_25_75", r.accuracy(depths, 25, 75));

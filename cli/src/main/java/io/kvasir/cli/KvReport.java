@@ -23,7 +23,7 @@ final class KvReport {
     static ObjectNode json(CompressionConfig config, KvCache cache, int promptLength) {
         ObjectNode kv = Json.object();
         kv.put("method", config.method().cliName());
-        kv.set("params", Json.MAPPER.valueToTree(config));
+        kv.set("params", Json.MAPPER.valueToTree(config.parameters()));
         kv.put("gqa_mode", cache.layout().gqaMode().name().toLowerCase());
         kv.put("stored_heads_per_layer", cache.layout().storedHeads());
         KvStorage storage = cache.storage();
@@ -121,7 +121,7 @@ final class KvReport {
         ObjectNode o = Json.object();
         o.put("model", model.dir().toString());
         o.put("method", config.method().cliName());
-        o.set("params", Json.MAPPER.valueToTree(config));
+        o.set("params", Json.MAPPER.valueToTree(config.parameters()));
         o.put("prompt_length", r.promptIds().length);
         o.set("prompt_ids", Json.array(r.promptIds()));
         ArrayNode layers = o.putArray("kept");

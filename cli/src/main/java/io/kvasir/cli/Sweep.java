@@ -3,7 +3,6 @@ package io.kvasir.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvasir.bench.RunMetadata;
 import io.kvasir.compression.CompressionConfig;
-import io.kvasir.compression.CompressionMethod;
 import io.kvasir.compression.cache.KvStorage;
 import io.kvasir.model.Model;
 import java.io.PrintWriter;
@@ -68,7 +67,7 @@ final class Sweep {
 
     static String name(CompressionConfig config, int bits) {
         String method = config.method().cliName();
-        return config.method() == CompressionMethod.FULL ? method + "-kv" + bits
+        return !config.method().prunes() ? method + "-kv" + bits
                 : method + "-b" + config.budget() + "-kv" + bits;
     }
 

@@ -1,29 +1,16 @@
 package io.kvasir.compression;
 
 import io.kvasir.compression.cache.KvStorage;
-import io.kvasir.compression.full.FullKvPolicy;
-import io.kvasir.compression.h2o.H2oPolicy;
 import io.kvasir.compression.policy.CompressionPolicy;
 import io.kvasir.compression.policy.GqaMode;
 import io.kvasir.compression.policy.KvLayout;
-import io.kvasir.compression.pyramidkv.PyramidBudget;
-import io.kvasir.compression.pyramidkv.PyramidKvPolicy;
-import io.kvasir.compression.scoring.AttentionMass;
 import io.kvasir.compression.scoring.Pooling;
 import io.kvasir.compression.scoring.ScoreAggregation;
 import io.kvasir.compression.scoring.ScorePooling;
-import io.kvasir.compression.snapkv.SnapKvPolicy;
-import io.kvasir.compression.snapkv.SnapKvSelection;
-import io.kvasir.compression.streamingllm.StreamingLlmPolicy;
-import io.kvasir.compression.windowkv.DatasetTaskClassifier;
-import io.kvasir.compression.windowkv.FixedTaskClassifier;
-import io.kvasir.compression.windowkv.GroupBudget;
-import io.kvasir.compression.windowkv.KeywordTaskClassifier;
-import io.kvasir.compression.windowkv.TaskClassifier;
 import io.kvasir.compression.windowkv.WindowKvOptions;
-import io.kvasir.compression.windowkv.WindowKvPolicy;
-import io.kvasir.compression.windowkv.WindowStrategy;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -32,7 +19,7 @@ import java.util.Optional;
  * model is loaded. Defaults ({@link #builder()}) are the reference runners' (baselines spec 1.8,
  * WindowKV spec 6.1).
  *
- * @param method       which method
+ * @param method       which method (its registration checks the settings it reads)
  * @param budget       tokens per layer and stored head. Baselines: window included (spec 1.2).
  *                     WindowKV: the mean review-token budget per layer M, its observation window
  *                     coming on top (WindowKV spec 4, 9.7)
@@ -51,7 +38,10 @@ import java.util.Optional;
 public record CompressionConfig(CompressionMethod method, int budget, int window, int kernel, Pooling pooling,
                                 GqaMode gqaMode, ScoreAggregation aggregation, int sinkTokens, int pyramidBeta,
                                 boolean h2oPaperMask, boolean fp16Scores, WindowKvOptions windowKv) {
-    public CompressionConfig {
+    /** Checks the shared settings, then lets the method check the ones it reads (it needs the assigned record). */
+    public CompressionConfig(CompressionMethod method, int budget, int window, int kernel, Pooling pooling,
+                             GqaMode gqaMode, ScoreAggregation aggregation, int sinkTokens, int pyramidBeta,
+                             boolean h2oPaperMask, boolean fp16Scores, WindowKvOptions windowKv) {
         require(method != null && pooling != null && gqaMode != null && aggregation != null && windowKv != null,
                 "compression method, pooling, GQA mode, aggregation and windowkv options must all be set");
         require(budget >= 1, "budget must be at least 1 token, got " + budget);
@@ -59,14 +49,19 @@ public record CompressionConfig(CompressionMethod method, int budget, int window
         ScorePooling.checkKernel(kernel);
         require(sinkTokens >= 0, "sink tokens must not be negative, got " + sinkTokens);
         require(pyramidBeta >= 1, "pyramid beta must be at least 1, got " + pyramidBeta);
-        switch (method) {
-            case H2O, SNAPKV, PYRAMIDKV -> require(budget > window, "budget (" + budget
-                    + " tokens) must be larger than the observation window (" + window + " tokens): " + method.cliName()
-                    + " keeps budget - window selected tokens plus the window");
-            case STREAMING_LLM -> require(sinkTokens < budget, "streamingllm sink tokens (" + sinkTokens
-                    + ") must be fewer than the budget (" + budget + " tokens), which also holds the recent tokens");
-            default -> { }
-        }
+        this.method = method;
+        this.budget = budget;
+        this.window = window;
+        this.kernel = kernel;
+        this.pooling = pooling;
+        this.gqaMode = gqaMode;
+        this.aggregation = aggregation;
+        this.sinkTokens = sinkTokens;
+        this.pyramidBeta = pyramidBeta;
+        this.h2oPaperMask = h2oPaperMask;
+        this.fp16Scores = fp16Scores;
+        this.windowKv = windowKv;
+        method.validate(this);
     }
 
     private static void require(boolean ok, String message) {
@@ -108,62 +103,48 @@ public record CompressionConfig(CompressionMethod method, int budget, int window
     }
 
     /**
-     * The policy for one sequence. For windowkv the task type must be fixed (qa or other); with
-     * task type auto use {@link #create(KvLayout, String, Optional)}, which classifies the prompt.
+     * The policy for one sequence when the prompt's text is not at hand: methods that classify the
+     * prompt (windowkv with task type auto) fail with one line saying what to set.
      */
     public CompressionPolicy create(KvLayout layout) {
-        if (method == CompressionMethod.WINDOWKV) {
-            WindowStrategy strategy = windowKv.taskType().fixedStrategy().orElseThrow(() -> new IllegalArgumentException(
-                    "windowkv task type 'auto' needs the prompt to classify; set task type qa or other, or pass the prompt"));
-            return create(layout, strategy);
-        }
-        return create(layout, WindowStrategy.MAX);
+        return create(layout, CompressionMethod.Prompt.UNKNOWN);
     }
 
-    /** The policy for one sequence, classifying the prompt with {@link #taskClassifier()} for windowkv. */
+    /** The policy for one sequence of this prompt (windowkv classifies it, with the dataset name when known). */
     public CompressionPolicy create(KvLayout layout, String prompt, Optional<String> datasetName) {
-        WindowStrategy strategy = method == CompressionMethod.WINDOWKV
-                ? taskClassifier().classify(prompt, datasetName)
-                : WindowStrategy.MAX;
-        return create(layout, strategy);
+        return create(layout, new CompressionMethod.Prompt(Optional.of(prompt), datasetName));
     }
 
-    /**
-     * The policy for one sequence with the windowkv strategy already decided (by any
-     * {@link TaskClassifier}, e.g. a BERT one); other methods ignore the strategy.
-     */
-    public CompressionPolicy create(KvLayout layout, WindowStrategy strategy) {
+    private CompressionPolicy create(KvLayout layout, CompressionMethod.Prompt prompt) {
         require(layout.gqaMode() == gqaMode, "the cache layout uses GQA mode " + layout.gqaMode()
                 + " but the compression configuration says " + gqaMode);
-        SnapKvSelection selection = new SnapKvSelection(window, pooling, kernel, aggregation, fp16Scores);
-        return switch (method) {
-            case FULL -> new FullKvPolicy();
-            case STREAMING_LLM -> new StreamingLlmPolicy(budget, sinkTokens);
-            case H2O -> new H2oPolicy(budget, window, aggregation,
-                    h2oPaperMask ? AttentionMass.Mask.WINDOW_BLOCK_ONLY : AttentionMass.Mask.CAUSAL);
-            case SNAPKV -> new SnapKvPolicy(budget, selection);
-            case PYRAMIDKV -> new PyramidKvPolicy(new PyramidBudget(layout.layers(), budget, window, pyramidBeta), selection);
-            case WINDOWKV -> new WindowKvPolicy(layout, budget, windowKv, strategy, fp16Scores);
-        };
-    }
-
-    /**
-     * The classifier that task type auto uses: the LongBench dataset table when the dataset is
-     * known, the template heuristic otherwise; a fixed answer for task types qa and other.
-     */
-    public TaskClassifier taskClassifier() {
-        return windowKv.taskType().fixedStrategy()
-                .<TaskClassifier>map(FixedTaskClassifier::new)
-                .orElseGet(() -> new DatasetTaskClassifier(new KeywordTaskClassifier()));
+        return method.create(this, layout, prompt);
     }
 
     /** Legal but probably unintended settings for this model, one line each. */
     public List<String> warnings(KvLayout layout) {
-        if (method == CompressionMethod.WINDOWKV && layout.layers() % windowKv.sharedLayers() == 0
-                && new GroupBudget(layout.layers(), windowKv.sharedLayers(), budget, windowKv.beta()).inverted()) {
-            return List.of("windowkv shared-layers (" + windowKv.sharedLayers() + ") >= beta (" + windowKv.beta()
-                    + "): the group pyramid inverts and deeper layers get larger budgets");
-        }
-        return List.of();
+        return method.warnings(this, layout);
+    }
+
+    /**
+     * Every setting by name, for result files: the record's components in order, the method by its
+     * {@link CompressionMethod#jsonName()} (a JSON mapper turns the enums into their names and
+     * windowKv into an object).
+     */
+    public Map<String, Object> parameters() {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("method", method.jsonName());
+        p.put("budget", budget);
+        p.put("window", window);
+        p.put("kernel", kernel);
+        p.put("pooling", pooling);
+        p.put("gqaMode", gqaMode);
+        p.put("aggregation", aggregation);
+        p.put("sinkTokens", sinkTokens);
+        p.put("pyramidBeta", pyramidBeta);
+        p.put("h2oPaperMask", h2oPaperMask);
+        p.put("fp16Scores", fp16Scores);
+        p.put("windowKv", windowKv);
+        return p;
     }
 }

@@ -1,5 +1,6 @@
 package io.kvasir.compression;
 
+import io.kvasir.compression.full.FullKvPolicy;
 import io.kvasir.compression.policy.GqaMode;
 import io.kvasir.compression.scoring.Pooling;
 import io.kvasir.compression.scoring.ScoreAggregation;
@@ -18,7 +19,7 @@ import java.util.Locale;
  * {@link WindowKvOptions#defaults()}.
  */
 public final class CompressionConfigBuilder {
-    private CompressionMethod method = CompressionMethod.FULL;
+    private CompressionMethod method = CompressionMethods.parse(FullKvPolicy.NAME);
     private int budget = 2048;
     private int window = 8;
     private int kernel = 7;
@@ -40,7 +41,7 @@ public final class CompressionConfigBuilder {
     CompressionConfigBuilder() {}
 
     public CompressionConfigBuilder method(CompressionMethod value) { method = value; return this; }
-    public CompressionConfigBuilder method(String value) { return method(CompressionMethod.parse(value)); }
+    public CompressionConfigBuilder method(String value) { return method(CompressionMethods.parse(value)); }
     public CompressionConfigBuilder budget(int tokens) { budget = tokens; return this; }
     public CompressionConfigBuilder window(int tokens) { window = tokens; return this; }
     public CompressionConfigBuilder kernel(int size) { kernel = size; return this; }

@@ -1,7 +1,6 @@
 package io.kvasir.bench.demo;
 
 import io.kvasir.compression.CompressionConfig;
-import io.kvasir.compression.CompressionMethod;
 import io.kvasir.compression.cache.KvStorage;
 import io.kvasir.model.GenerationRequest;
 import io.kvasir.model.GenerationResult;
@@ -31,7 +30,7 @@ public final class DemoSweep {
             while (layers % groups != 0) groups--;
             CompressionConfig config = CompressionConfig.builder().method(name).budget(budget).window(window)
                     .sharedLayers(groups).build();
-            boolean full = config.method() == CompressionMethod.FULL;
+            boolean full = !config.method().prunes();
             return new Method(full ? label : label + " @" + budget, config, storage);
         }
     }

@@ -1,14 +1,10 @@
 package io.kvasir.compression.budget;
 
 import io.kvasir.compression.CompressionConfig;
-import io.kvasir.compression.CompressionMethod;
 import io.kvasir.compression.cache.KvStorage;
 import io.kvasir.compression.cache.QuantScheme;
 import io.kvasir.compression.cache.ReferenceLayerQuantizer;
 import io.kvasir.compression.policy.KvLayout;
-import io.kvasir.compression.pyramidkv.PyramidBudget;
-import io.kvasir.compression.windowkv.WindowKvPolicy;
-import io.kvasir.compression.windowkv.WindowStrategy;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -92,12 +88,12 @@ public final class ByteBudgetPlanner {
                 }
             }
         }
-        if (config.method() == CompressionMethod.FULL) {
+        if (!config.method().prunes()) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "--kv-budget %d bytes is too small for %d"
                     + " tokens even at 4 bits (%d bytes) and method full prunes nothing; choose a --method or a larger budget",
                     limitBytes, n + m, bytes(layout, base.withBits(4), config, whole, n, m)));
         }
-        int lowest = minimumBudget(config);
+        int lowest = config.method().minimumBudget(config);
         int highest = whole > 0 ? whole : WHOLE_PROMPT_SEARCH_FACTOR * Math.max(n, config.budget());
         boolean storable = false;
         for (int bits : PRUNED_BITS) {
@@ -155,14 +151,14 @@ public final class ByteBudgetPlanner {
      */
     static int wholePromptBudget(KvLayout layout, CompressionConfig config, int n) {
         long limit = (long) WHOLE_PROMPT_SEARCH_FACTOR * Math.max(n, config.budget());
-        int start = Math.max(minimumBudget(config), n);
+        int start = Math.max(config.method().minimumBudget(config), n);
         for (long b = start; b <= limit; b *= 2) {
             int budget = (int) b;
-            if (keepsWholePrompt(layout, config, budget, n)) {
+            if (config.method().keepsWholePrompt(config, layout, budget, n)) {
                 // Doubling overshoots: walk back to the smallest budget that still keeps everything.
                 int lo = budget == start ? budget : budget / 2 + 1;
                 for (int c = lo; c < budget; c++) {
-                    if (keepsWholePrompt(layout, config, c, n)) {
+                    if (config.method().keepsWholePrompt(config, layout, c, n)) {
                         return c;
                     }
                 }
@@ -172,58 +168,9 @@ public final class ByteBudgetPlanner {
         return -1;
     }
 
-    /** Whether every layer keeps all n prompt tokens at this budget (windowkv: whichever strategy a prompt gets). */
-    private static boolean keepsWholePrompt(KvLayout layout, CompressionConfig config, int budget, int n) {
-        for (WindowStrategy strategy : strategies(config)) {
-            int[] kept = config.method() == CompressionMethod.WINDOWKV
-                    ? WindowKvPolicy.keptUpperBound(layout.layers(), config.windowKv(), budget, strategy, n)
-                    : keptPrompt(layout, config, budget, n);
-            // windowkv's bound equals n only when the review region fits the budget, i.e. nothing is pruned.
-            if (Arrays.stream(kept).anyMatch(k -> k != n)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The windowkv strategies a prompt may get: the fixed one, or both with task type auto. */
-    private static WindowStrategy[] strategies(CompressionConfig config) {
-        return config.windowKv().taskType().fixedStrategy().map(s -> new WindowStrategy[] {s})
-                .orElse(WindowStrategy.values());
-    }
-
-    private static int minimumBudget(CompressionConfig config) {
-        return switch (config.method()) {
-            case H2O, SNAPKV, PYRAMIDKV -> config.window() + 1;
-            case STREAMING_LLM -> config.sinkTokens() + 1;
-            default -> 1;
-        };
-    }
-
-    /** Prompt entries each stored head of each layer keeps at a token budget (an upper bound for windowkv). */
+    /** Prompt entries each stored head of each layer keeps at a token budget (the method's upper bound). */
     static int[] keptPrompt(KvLayout layout, CompressionConfig config, int budget, int n) {
-        int layers = layout.layers();
-        int[] out = new int[layers];
-        switch (config.method()) {
-            case FULL -> Arrays.fill(out, n);
-            case STREAMING_LLM, H2O, SNAPKV -> Arrays.fill(out, Math.min(n, budget));
-            case PYRAMIDKV -> {
-                PyramidBudget pyramid = new PyramidBudget(layers, budget, config.window(), config.pyramidBeta());
-                for (int l = 0; l < layers; l++) {
-                    out[l] = n <= budget ? n : Math.min(n, pyramid.selected(l, n) + config.window());
-                }
-            }
-            case WINDOWKV -> {
-                // Task type auto decides the strategy per prompt; count the one that keeps more.
-                for (WindowStrategy strategy : strategies(config)) {
-                    int[] kept = WindowKvPolicy.keptUpperBound(layers, config.windowKv(), budget, strategy, n);
-                    for (int l = 0; l < layers; l++) {
-                        out[l] = Math.max(out[l], kept[l]);
-                    }
-                }
-            }
-        }
-        return out;
+        return config.method().keptPrompt(config, layout, budget, n);
     }
 
     /** Kept prompt entries plus new tokens, per layer, at a token budget. */

@@ -6,9 +6,12 @@ import java.util.stream.IntStream;
 
 /** Keeps every prompt token: the uncompressed baseline. */
 public final class FullKvPolicy implements CompressionPolicy {
+    /** The method\'s name on the command line and in results. */
+    public static final String NAME = "full";
+
     @Override
     public String name() {
-        return "full";
+        return NAME;
     }
 
     @Override

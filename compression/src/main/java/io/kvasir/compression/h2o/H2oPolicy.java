@@ -1,6 +1,5 @@
 package io.kvasir.compression.h2o;
 
-import io.kvasir.compression.CompressionMethod;
 import io.kvasir.compression.policy.CompressionPolicy;
 import io.kvasir.compression.policy.KeptPositions;
 import io.kvasir.compression.policy.KvLayout;
@@ -17,6 +16,9 @@ import io.kvasir.compression.scoring.TopK;
  * decoding; a streaming H2O is a different baseline (spec 8 #2).
  */
 public final class H2oPolicy implements CompressionPolicy {
+    /** The method\'s name on the command line and in results. */
+    public static final String NAME = "h2o";
+
     private final int budget;
     private final int window;
     private final ScoreAggregation aggregation;
@@ -40,7 +42,7 @@ public final class H2oPolicy implements CompressionPolicy {
 
     @Override
     public String name() {
-        return CompressionMethod.H2O.cliName();
+        return NAME;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.kvasir.compression.pyramidkv;
 
-import io.kvasir.compression.CompressionMethod;
 import io.kvasir.compression.policy.CompressionPolicy;
 import io.kvasir.compression.policy.KeptPositions;
 import io.kvasir.compression.policy.LayerPrefill;
@@ -11,6 +10,9 @@ import io.kvasir.compression.snapkv.SnapKvSelection;
  * {@link PyramidBudget}; each layer also keeps the observation window.
  */
 public final class PyramidKvPolicy implements CompressionPolicy {
+    /** The method\'s name on the command line and in results. */
+    public static final String NAME = "pyramidkv";
+
     private final PyramidBudget budget;
     private final SnapKvSelection selection;
 
@@ -25,7 +27,7 @@ public final class PyramidKvPolicy implements CompressionPolicy {
 
     @Override
     public String name() {
-        return CompressionMethod.PYRAMIDKV.cliName();
+        return NAME;
     }
 
     @Override

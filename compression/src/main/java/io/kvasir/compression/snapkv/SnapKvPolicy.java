@@ -1,6 +1,5 @@
 package io.kvasir.compression.snapkv;
 
-import io.kvasir.compression.CompressionMethod;
 import io.kvasir.compression.policy.CompressionPolicy;
 import io.kvasir.compression.policy.KeptPositions;
 import io.kvasir.compression.policy.LayerPrefill;
@@ -10,6 +9,9 @@ import io.kvasir.compression.policy.LayerPrefill;
  * observation window per stored head; prompts no longer than the budget are kept whole (1.7).
  */
 public final class SnapKvPolicy implements CompressionPolicy {
+    /** The method\'s name on the command line and in results. */
+    public static final String NAME = "snapkv";
+
     private final int budget;
     private final SnapKvSelection selection;
 
@@ -35,7 +37,7 @@ public final class SnapKvPolicy implements CompressionPolicy {
 
     @Override
     public String name() {
-        return CompressionMethod.SNAPKV.cliName();
+        return NAME;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.kvasir.compression.streamingllm;
 
-import io.kvasir.compression.CompressionMethod;
 import io.kvasir.compression.policy.CompressionPolicy;
 import io.kvasir.compression.policy.KeptPositions;
 import io.kvasir.compression.policy.LayerPrefill;
@@ -14,6 +13,9 @@ import java.util.stream.IntStream;
  * The window is not rolled during decoding, like the reference.
  */
 public final class StreamingLlmPolicy implements CompressionPolicy {
+    /** The method\'s name on the command line and in results. */
+    public static final String NAME = "streamingllm";
+
     private final int budget;
     private final int sinks;
 
@@ -32,7 +34,7 @@ public final class StreamingLlmPolicy implements CompressionPolicy {
 
     @Override
     public String name() {
-        return CompressionMethod.STREAMING_LLM.cliName();
+        return NAME;
     }
 
     @Override

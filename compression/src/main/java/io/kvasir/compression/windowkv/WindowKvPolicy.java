@@ -1,6 +1,5 @@
 package io.kvasir.compression.windowkv;
 
-import io.kvasir.compression.CompressionMethod;
 import io.kvasir.compression.policy.CompressionPolicy;
 import io.kvasir.compression.policy.KeptPositions;
 import io.kvasir.compression.policy.KvLayout;
@@ -22,6 +21,9 @@ import io.kvasir.compression.scoring.ObservationScores;
  * place and followers gather stale windows (spec 9.3).
  */
 public final class WindowKvPolicy implements CompressionPolicy {
+    /** The method\'s name on the command line and in results. */
+    public static final String NAME = "windowkv";
+
     private final WindowKvOptions options;
     private final WindowStrategy strategy;
     private final int[] layerBudgets;
@@ -50,7 +52,7 @@ public final class WindowKvPolicy implements CompressionPolicy {
 
     @Override
     public String name() {
-        return CompressionMethod.WINDOWKV.cliName();
+        return NAME;
     }
 
     /** The request's strategy. */
