@@ -52,10 +52,11 @@ public final class CompressionOptions {
             description = "windowkv: tokens per review window (default: ${DEFAULT-VALUE}).")
     int reviewWindow;
 
-    @Option(names = "--shared-layers", paramLabel = "N", defaultValue = "8",
+    @Option(names = "--shared-layers", paramLabel = "N", defaultValue = "auto",
             description = "windowkv: layers per group sharing the leader layer's selected windows; must divide the"
-                    + " layer count (default: ${DEFAULT-VALUE}).")
-    int sharedLayers;
+                    + " layer count. auto: the largest divisor of the layer count up to the reference's 8 (8 for 32"
+                    + " layers, 7 for 28, 4 for 4) (default: ${DEFAULT-VALUE}).")
+    String sharedLayers;
 
     @Option(names = "--suffix-max", paramLabel = "TOKENS", defaultValue = "32",
             description = "windowkv: observation window of the max (QA) strategy (default: ${DEFAULT-VALUE}).")
@@ -94,7 +95,7 @@ public final class CompressionOptions {
     CompressionConfig config(String method, int budget) {
         CompressionConfigBuilder b = CompressionConfig.builder()
                 .method(method).budget(budget).window(window).kernel(kernel).pooling(pooling).gqaMode(gqaMode)
-                .sinkTokens(sinks).reviewWindow(reviewWindow).sharedLayers(sharedLayers).suffixMax(suffixMax)
+                .sinkTokens(sinks).reviewWindow(reviewWindow).sharedLayers(AutoNumber.parse(sharedLayers, "--shared-layers")).suffixMax(suffixMax)
                 .suffixAvg(suffixAvg).taskType(taskType).strictBudget(strictBudget).h2oPaperMask(h2oPaperMask)
                 .fp16Scores(fp16Scores);
         return b.build();

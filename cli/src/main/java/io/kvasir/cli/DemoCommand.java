@@ -124,7 +124,7 @@ final class DemoCommand implements Callable<Integer> {
     private List<DemoSweep.Method> methods(int layers, int headDim) {
         List<DemoSweep.Method> list = new ArrayList<>();
         for (String name : methods == null ? CompressionMethods.names() : methods) {
-            list.add(method(name, budget, KvStorage.F16, name, layers));
+            list.add(method(name, budget, KvStorage.F16, name));
         }
         for (String q : quantized) {
             if (q.equalsIgnoreCase("none")) continue;
@@ -141,14 +141,14 @@ final class DemoCommand implements Callable<Integer> {
             int group = Math.min(32, headDim);
             KvStorage storage = KvStorage.of(bits).withQuantization(QuantScheme.KIVI, group, group);
             storage.check(layers, headDim);
-            list.add(method(parts[0], budget * 16 / bits, storage, parts[0] + " " + bits + "-bit", layers));
+            list.add(method(parts[0], budget * 16 / bits, storage, parts[0] + " " + bits + "-bit"));
         }
         if (list.isEmpty()) throw new IllegalArgumentException("--methods and --quantized leave nothing to run");
         return list;
     }
 
-    private DemoSweep.Method method(String name, int tokens, KvStorage storage, String label, int layers) {
-        return DemoSweep.Method.of(name, tokens, window, storage, label, layers);
+    private DemoSweep.Method method(String name, int tokens, KvStorage storage, String label) {
+        return DemoSweep.Method.of(name, tokens, window, storage, label);
     }
 
     /** The bundled model: under $KVASIR_HOME, else beside the jar or classes (repo/cli/target/...), else here. */

@@ -18,11 +18,25 @@ final class Errors {
     static int onBadFlag(CommandLine.ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
         String name = cmd.getCommandSpec().qualifiedName();
-        cmd.getErr().println(name + ": " + e.getMessage() + " (see '" + name + " --help')");
+        cmd.getErr().println(name + ": " + asTyped(e, args) + " (see '" + name + " --help')");
         if (DebugOption.enabled(args)) {
             e.printStackTrace(cmd.getErr());
         }
         return BAD_INPUT;
+    }
+
+    /** picocli names an option by its longest alias (--budgets); the message names the one the user typed. */
+    private static String asTyped(CommandLine.ParameterException e, String[] args) {
+        if (e.getArgSpec() instanceof CommandLine.Model.OptionSpec o && o.names().length > 1) {
+            for (String arg : args) {
+                for (String typed : o.names()) {
+                    if (arg.equals(typed) || arg.startsWith(typed + "=")) {
+                        return e.getMessage().replace("'" + o.longestName() + "'", "'" + typed + "'");
+                    }
+                }
+            }
+        }
+        return e.getMessage();
     }
 
     static int onFailure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {

@@ -25,10 +25,11 @@ final class KvStorageOptions {
                     + " HF-HQQ axes, prompt quantized once, for parity) (default: ${DEFAULT-VALUE}).")
     String quant;
 
-    @Option(names = "--quant-group", paramLabel = "N", defaultValue = "32",
+    @Option(names = "--quant-group", paramLabel = "N", defaultValue = "auto",
             description = "Quantization group size G: tokens per key group, channels per value group; must divide the"
-                    + " head dimension (default: ${DEFAULT-VALUE}).")
-    int quantGroup;
+                    + " head dimension. auto: the largest power of two up to KIVI's 32 that divides the head dimension"
+                    + " (32 for 64 or 128 channels, 16 for 16) (default: ${DEFAULT-VALUE}).")
+    String quantGroup;
 
     @Option(names = "--quant-residual", paramLabel = "TOKENS", defaultValue = "128",
             description = "Most recent tokens kept in half precision before being quantized G at a time"
@@ -72,7 +73,7 @@ final class KvStorageOptions {
     /** The storage for one width of a sweep, the other flags as given. */
     KvStorage storage(int kvBits) {
         QuantScheme scheme = QuantScheme.parse(quant.toLowerCase(Locale.ROOT));
-        KvStorage s = KvStorage.of(kvBits).withQuantization(scheme, quantGroup, quantResidual);
+        KvStorage s = KvStorage.of(kvBits).withQuantization(scheme, AutoNumber.parse(quantGroup, "--quant-group"), quantResidual);
         if (scheme == QuantScheme.KVQUANT) {
             if (!(quantOutlier > 0)) {
                 throw new IllegalArgumentException("--quant-outlier must be > 0, got " + quantOutlier);

@@ -69,9 +69,9 @@ final class WindowKvMethod implements CompressionMethod {
     @Override
     public List<String> warnings(CompressionConfig c, KvLayout layout) {
         WindowKvOptions options = c.windowKv();
-        if (layout.layers() % options.sharedLayers() == 0
-                && new GroupBudget(layout.layers(), options.sharedLayers(), c.budget(), options.beta()).inverted()) {
-            return List.of("windowkv shared-layers (" + options.sharedLayers() + ") >= beta (" + options.beta()
+        int g = options.groupSize(layout.layers());
+        if (layout.layers() % g == 0 && new GroupBudget(layout.layers(), g, c.budget(), options.beta()).inverted()) {
+            return List.of("windowkv shared-layers (" + g + ") >= beta (" + options.beta()
                     + "): the group pyramid inverts and deeper layers get larger budgets");
         }
         return List.of();

@@ -73,7 +73,7 @@ class CompressionConfigTest {
         assertEquals(ScoreAggregation.MEAN, c.aggregation());
         assertEquals(4, c.sinkTokens());
         assertEquals(20, c.pyramidBeta());
-        assertEquals(new WindowKvOptions(8, 8, 32, 16, 14, TaskType.AUTO, false), c.windowKv());
+        assertEquals(new WindowKvOptions(8, 0, 32, 16, 14, TaskType.AUTO, false), c.windowKv());
     }
 
     @Test
@@ -95,7 +95,7 @@ class CompressionConfigTest {
                 message(() -> CompressionConfig.builder().method("streamingllm").budget(4).build()));
         assertEquals("windowkv review window must be at least 2 tokens (the max strategy keeps the top floor(w/2) scores), got 1",
                 message(() -> CompressionConfig.builder().method("windowkv").reviewWindow(1).build()));
-        CompressionConfig windowKv = CompressionConfig.builder().method("windowkv").taskType("qa").build();
+        CompressionConfig windowKv = CompressionConfig.builder().method("windowkv").taskType("qa").sharedLayers(8).build();
         assertEquals("windowkv shared-layers (8) must divide the model's layer count (28)",
                 message(() -> windowKv.create(windowKv.layoutFor(28, 2, 4, 8))));
         CompressionConfig auto = CompressionConfig.builder().method("windowkv").build();

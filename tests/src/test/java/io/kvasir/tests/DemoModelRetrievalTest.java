@@ -52,9 +52,8 @@ class DemoModelRetrievalTest {
 
     private static List<DemoSweep.Result> sweep(Model model, RetrievalTask task, int length, int samples, List<String> methods) {
         DemoSweep sweep = new DemoSweep(model, task, List.of(length), DEPTHS, samples, SEED);
-        int layers = model.config().numLayers();
         return sweep.run(methods.stream()
-                .map(name -> DemoSweep.Method.of(name, task.budget(), task.window(), KvStorage.F16, name, layers))
+                .map(name -> DemoSweep.Method.of(name, task.budget(), task.window(), KvStorage.F16, name))
                 .toList(), (done, total, what) -> { });
     }
 

@@ -24,12 +24,8 @@ public final class DemoSweep {
          * A method at a token budget per layer and KV head, with an observation window for the methods
          * that have one; the label gets " @budget" unless the method keeps everything.
          */
-        public static Method of(String name, int budget, int window, KvStorage storage, String label, int layers) {
-            // WindowKV's layer groups must tile the model: the largest divisor of its layer count up to its default 8.
-            int groups = 8;
-            while (layers % groups != 0) groups--;
-            CompressionConfig config = CompressionConfig.builder().method(name).budget(budget).window(window)
-                    .sharedLayers(groups).build();
+        public static Method of(String name, int budget, int window, KvStorage storage, String label) {
+            CompressionConfig config = CompressionConfig.builder().method(name).budget(budget).window(window).build();
             boolean full = !config.method().prunes();
             return new Method(full ? label : label + " @" + budget, config, storage);
         }

@@ -68,6 +68,7 @@ public final class ByteBudgetPlanner {
         if (base.layerQuant()) {
             throw new IllegalArgumentException("--kv-budget chooses the bits itself; drop --layer-quant-bits");
         }
+        base = base.forHeadDim(layout.headDim());
         int n = promptLength;
         int m = newTokens;
         int whole = wholePromptBudget(layout, config, n);

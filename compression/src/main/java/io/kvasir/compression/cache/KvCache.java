@@ -28,7 +28,7 @@ public final class KvCache {
     public KvCache(KvLayout layout, KvStorage storage, int capacityHint) {
         storage.check(layout.layers(), layout.headDim());
         this.layout = layout;
-        this.storage = storage;
+        this.storage = storage.forHeadDim(layout.headDim());
         this.capacityHint = capacityHint;
         this.stores = new HeadStore[layout.layers()][layout.storedHeads()];
         for (int l = 0; l < stores.length; l++) {

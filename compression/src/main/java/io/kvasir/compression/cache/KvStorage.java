@@ -6,7 +6,8 @@ package io.kvasir.compression.cache;
  *
  * @param bits             32, 16, 8, 4 or 2: every layer outside the LayerQuant range
  * @param scheme           grouping of quantized layers
- * @param group            quantization group G (tokens per key group, channels per value group)
+ * @param group            quantization group G (tokens per key group, channels per value group), or
+ *                         {@link #AUTO_GROUP} to choose it from the head dimension ({@link #groupFor(int)})
  * @param residual         recent tokens kept in half precision before being quantized (kivi R)
  * @param outlierThreshold kvquant's absolute outlier threshold (spec: 6.0)
  * @param layerQuantBegin  first layer of the LayerQuant range; begin == end means no LayerQuant
@@ -19,14 +20,18 @@ public record KvStorage(int bits, QuantScheme scheme, int group, int residual, f
                         int layerQuantBegin, int layerQuantEnd, int layerQuantBits, boolean layerQuantInverted) {
     public static final KvStorage F32 = of(32);
     public static final KvStorage F16 = of(16);
+    /** A group chosen per model by {@link #groupFor(int)}. */
+    public static final int AUTO_GROUP = 0;
+    /** KIVI's group, the largest an automatic group gets. */
+    private static final int DEFAULT_GROUP = 32;
 
     public KvStorage {
         checkBits(bits, "--kv-bits");
         if (scheme == null) {
             throw new IllegalArgumentException("quantization scheme must be set");
         }
-        if (group < 1) {
-            throw new IllegalArgumentException("--quant-group must be >= 1, got " + group);
+        if (group < AUTO_GROUP) {
+            throw new IllegalArgumentException("--quant-group must be >= 1 (or auto), got " + group);
         }
         if (residual < 0) {
             throw new IllegalArgumentException("--quant-residual must be >= 0 tokens, got " + residual);
@@ -122,11 +127,36 @@ public record KvStorage(int bits, QuantScheme scheme, int group, int residual, f
         return bits == 32 ? 4 : 2;
     }
 
+    /**
+     * G for heads of {@code headDim} channels: the one set, or else the largest power of two up to
+     * KIVI's 32 that divides the head dimension (32 for 64 or 128 channels, 16 for 16 or 80), which
+     * every head can tile; a storage that quantizes nothing keeps the nominal 32.
+     */
+    public int groupFor(int headDim) {
+        if (group != AUTO_GROUP) {
+            return group;
+        }
+        if (!anyQuantized()) {
+            return DEFAULT_GROUP;
+        }
+        int g = DEFAULT_GROUP;
+        while (g > 1 && headDim % g != 0) {
+            g /= 2;
+        }
+        return g;
+    }
+
+    /** This storage with its group decided for heads of {@code headDim} channels. */
+    public KvStorage forHeadDim(int headDim) {
+        return group == AUTO_GROUP ? new KvStorage(bits, scheme, groupFor(headDim), residual, outlierThreshold,
+                layerQuantBegin, layerQuantEnd, layerQuantBits, layerQuantInverted) : this;
+    }
+
     /** Rejects a head dimension that a quantized layer could not tile, before anything is computed. */
     public void check(int layers, int headDim) {
         for (int l = 0; l < layers; l++) {
             if (bitsOf(l) <= 8 && scheme != QuantScheme.REFERENCE) {
-                KiviHeadStore.checkShape(headDim, bitsOf(l), group);
+                KiviHeadStore.checkShape(headDim, bitsOf(l), groupFor(headDim));
             } else if (bitsOf(l) <= 8 && headDim * bitsOf(l) % 8 != 0) {
                 throw new IllegalArgumentException(bitsOf(l) + "-bit codes of a " + headDim
                         + "-channel head do not fill whole bytes");
@@ -144,13 +174,14 @@ public record KvStorage(int bits, QuantScheme scheme, int group, int residual, f
             // Reference layers are quantized as a whole at prefill (KvCache.storePrefill).
             return new F16HeadStore(headDim, capacity);
         }
-        return new KiviHeadStore(headDim, b, group, residual,
+        return new KiviHeadStore(headDim, b, groupFor(headDim), residual,
                 scheme == QuantScheme.KVQUANT ? outlierThreshold : Float.NaN, capacity);
     }
 
     /** Short description for reports, e.g. "4-bit kivi G=32 R=128". */
     public String describe() {
-        String base = bits >= 16 ? bits + "-bit float" : bits + "-bit " + scheme.cliName() + " G=" + group
+        String base = bits >= 16 ? bits + "-bit float" : bits + "-bit " + scheme.cliName() + " G="
+                + (group == AUTO_GROUP ? "auto" : group)
                 + (scheme == QuantScheme.REFERENCE ? " (prompt quantized once, new tokens fp16)" : " R=" + residual)
                 + (scheme == QuantScheme.KVQUANT ? " outliers |x|>" + outlierThreshold : "");
         if (layerQuant()) {

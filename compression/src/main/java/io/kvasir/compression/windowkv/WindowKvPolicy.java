@@ -27,6 +27,8 @@ public final class WindowKvPolicy implements CompressionPolicy {
     private final WindowKvOptions options;
     private final WindowStrategy strategy;
     private final int[] layerBudgets;
+    /** G for this model. */
+    private final int groupSize;
     private final boolean fp16Emulation;
 
     private int publishedGroup = -1;
@@ -46,7 +48,8 @@ public final class WindowKvPolicy implements CompressionPolicy {
                           boolean fp16Emulation) {
         this.options = options;
         this.strategy = strategy;
-        this.layerBudgets = new GroupBudget(layout.layers(), options.sharedLayers(), meanBudget, options.beta()).perLayer();
+        this.groupSize = options.groupSize(layout.layers());
+        this.layerBudgets = new GroupBudget(layout.layers(), groupSize, meanBudget, options.beta()).perLayer();
         this.fp16Emulation = fp16Emulation;
     }
 
@@ -73,14 +76,14 @@ public final class WindowKvPolicy implements CompressionPolicy {
         }
         int n = prefill.promptLength();
         int reviewLength = n - options.suffix(strategy);
-        int group = layer / options.sharedLayers();
-        if (layer % options.sharedLayers() == 0) {
+        int group = layer / groupSize;
+        if (layer % groupSize == 0) {
             publishedGroup = group;
             publishedPromptLength = n;
             publishedWindows = leaderWindows(prefill, reviewLength, layerBudgets[layer]);
         } else if (publishedGroup != group || publishedPromptLength != n) {
             throw new IllegalStateException("windowkv follower layer " + layer + " needs leader layer "
-                    + group * options.sharedLayers() + " of the same prompt to run first");
+                    + group * groupSize + " of the same prompt to run first");
         }
         if (publishedWindows == null) {
             return KeptPositions.all(prefill.layout(), n);
@@ -96,7 +99,7 @@ public final class WindowKvPolicy implements CompressionPolicy {
      */
     public static int[] keptUpperBound(int layers, WindowKvOptions options, int meanBudget, WindowStrategy strategy,
                                        int promptLength) {
-        int[] budgets = new GroupBudget(layers, options.sharedLayers(), meanBudget, options.beta()).perLayer();
+        int[] budgets = new GroupBudget(layers, options.groupSize(layers), meanBudget, options.beta()).perLayer();
         int suffix = options.suffix(strategy);
         int reviewLength = promptLength - suffix;
         int w = options.reviewWindow();

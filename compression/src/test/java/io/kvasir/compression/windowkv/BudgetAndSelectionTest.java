@@ -15,6 +15,18 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** WindowKV spec 8.1: group budget schedules and keep counts; plus window positions. */
 class BudgetAndSelectionTest {
+    /** Auto G: the largest divisor of the layer count up to the reference's 8; a set G is kept. */
+    @Test
+    void autoSharedLayersTileEveryLayerCount() {
+        WindowKvOptions auto = WindowKvOptions.defaults();
+        int[][] expected = {{32, 8}, {28, 7}, {16, 8}, {24, 8}, {4, 4}, {3, 3}, {1, 1}, {13, 1}, {26, 2}, {36, 6}};
+        for (int[] e : expected) {
+            assertEquals(e[1], auto.groupSize(e[0]), e[0] + " layers");
+            assertEquals(0, e[0] % auto.groupSize(e[0]));
+        }
+        assertEquals(2, new WindowKvOptions(8, 2, 32, 16, 14, TaskType.AUTO, false).groupSize(32));
+    }
+
     @Test
     void llama3GroupBudgets() {
         assertArrayEquals(new int[] {2926, 2341, 1756, 1170}, new GroupBudget(32, 8, 2048, 14).groups());
