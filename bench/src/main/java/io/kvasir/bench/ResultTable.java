@@ -19,8 +19,10 @@ import java.util.stream.Stream;
 
 /**
  * A markdown table comparing result files: LongBench / RULER {@code result.json} ({name: score}) and needle
- * {@code summary.json} (overall_score x100). One row per run (method, budget, KV bits, mean KV bytes held per
- * sequence), one column per dataset or task, then Avg (plain mean of the row's scores, as papers report).
+ * {@code summary.json} (overall_score x100). One row per run (method, budget, requested KV bits, effective bits
+ * per cached entry, mean KV bytes held per sequence), one column per dataset or task, then Avg (plain mean of the
+ * row's scores, as papers report), the model and the run's file or folder, so that rows from different folders
+ * or models can be told apart. Files kvasir did not write (no {@code _meta}, not a needle summary) are refused.
  */
 public final class ResultTable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -29,10 +31,11 @@ public final class ResultTable {
     private ResultTable() {}
 
     /**
-     * One run. budget is null for full (it keeps every token) and for files without metadata, like kvBits and
-     * meanKvBytes; method is then the file's path.
+     * One run. budget is null for full (it keeps every token) and for results without run metadata, like kvBits,
+     * effectiveBits, meanKvBytes and model; method is then the file's path. run is the file or folder it was read from.
      */
-    public record Run(String method, Integer budget, Integer kvBits, Double meanKvBytes, Map<String, Double> scores) {}
+    public record Run(String method, Integer budget, Integer kvBits, Double effectiveBits, Double meanKvBytes,
+                      Map<String, Double> scores, String model, String run) {}
 
     /**
      * The runs of a result file, of a run folder (its result.json or summary.json), or of a sweep folder (those of
@@ -75,6 +78,10 @@ public final class ResultTable {
         }
         Map<String, Double> scores = new LinkedHashMap<>();
         JsonNode meta;
+        if (!root.path("_meta").isObject() && !"needle".equals(root.path("benchmark").asText())) {
+            throw new IllegalArgumentException(file + ": not a kvasir result (no _meta; expected a longbench-score or"
+                    + " ruler result.json, or a needle summary.json)");
+        }
         if ("needle".equals(root.path("benchmark").asText())) {
             scores.put("needle", root.path("overall_score").asDouble() * 100);
             meta = root;
@@ -86,25 +93,34 @@ public final class ResultTable {
         }
         if (scores.isEmpty()) throw new IllegalArgumentException(file + ": no scores found");
         String method = meta.path("method").asText("");
-        if (method.isEmpty()) return new Run(shownAs.toString(), null, null, null, scores);
+        String run = shownAs.toString();
+        if (method.isEmpty()) return new Run(run, null, null, null, null, scores, null, run);
         JsonNode budget = meta.path("compression").path("budget");
+        String model = meta.path("model").asText("");
         return new Run(method, method.equals("full") || !budget.isNumber() ? null : budget.asInt(),
                 meta.path("kv_bits").isNumber() ? meta.get("kv_bits").asInt() : null,
-                meta.path("mean_kv_bytes").isNumber() ? meta.get("mean_kv_bytes").asDouble() : null, scores);
+                number(meta, "mean_kv_effective_bits"), number(meta, "mean_kv_bytes"), scores,
+                model.isEmpty() ? null : Path.of(model).getFileName().toString(), run);
+    }
+
+    private static Double number(JsonNode o, String field) {
+        return o.path(field).isNumber() ? o.get(field).asDouble() : null;
     }
 
     /** The table; bytes formats the mean KV bytes with their unit. */
     public static String markdown(List<Run> runs, LongFunction<String> bytes) {
         Set<String> columns = new LinkedHashSet<>();
         runs.forEach(r -> columns.addAll(r.scores().keySet()));
-        StringBuilder sb = new StringBuilder("| method | budget (tokens) | KV bits | mean KV |");
+        StringBuilder sb = new StringBuilder("| method | budget (tokens) | KV bits | effective bits | mean KV |");
         columns.forEach(c -> sb.append(' ').append(c).append(" |"));
-        sb.append(" Avg |\n|---|---:|---:|---:|");
+        sb.append(" Avg | model | run |\n|---|---:|---:|---:|---:|");
         columns.forEach(c -> sb.append("---:|"));
-        sb.append("---:|\n");
+        sb.append("---:|---|---|\n");
         for (Run r : runs) {
             sb.append("| ").append(r.method()).append(" | ").append(r.budget() == null ? "-" : r.budget())
                     .append(" | ").append(r.kvBits() == null ? "-" : r.kvBits())
+                    .append(" | ").append(r.effectiveBits() == null ? "-"
+                            : String.format(Locale.ROOT, "%.2f", r.effectiveBits()))
                     .append(" | ").append(r.meanKvBytes() == null ? "-" : bytes.apply(Math.round(r.meanKvBytes())))
                     .append(" |");
             List<Double> present = new ArrayList<>();
@@ -114,7 +130,8 @@ public final class ResultTable {
                 if (v != null) present.add(v);
             }
             double avg = present.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-            sb.append(' ').append(String.format(Locale.ROOT, "%.2f", avg)).append(" |\n");
+            sb.append(' ').append(String.format(Locale.ROOT, "%.2f", avg)).append(" | ")
+                    .append(r.model() == null ? "-" : r.model()).append(" | ").append(r.run()).append(" |\n");
         }
         return sb.toString();
     }

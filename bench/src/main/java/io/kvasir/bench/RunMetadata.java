@@ -78,18 +78,25 @@ public final class RunMetadata {
 
     /**
      * A copy of meta with what the result lines (each with kv_bytes, prefill_ms, decode_ms) add up to: items,
-     * mean KV bytes held per sequence, total prefill and decode time, this session's wall time, finish time.
+     * mean KV bytes held per sequence, mean effective bits per cached entry (beside the requested kv_bits; over
+     * the lines that carry kv_effective_bits), total prefill and decode time, this session's wall time, finish time.
      */
     public static ObjectNode withTotals(ObjectNode meta, Collection<JsonNode> lines, double sessionSeconds) {
         ObjectNode o = meta.deepCopy();
-        double kv = 0, prefill = 0, decode = 0;
+        double kv = 0, prefill = 0, decode = 0, bits = 0;
+        int withBits = 0;
         for (JsonNode n : lines) {
             kv += n.path("kv_bytes").asDouble();
+            if (n.path("kv_effective_bits").isNumber()) {
+                bits += n.get("kv_effective_bits").asDouble();
+                withBits++;
+            }
             prefill += n.path("prefill_ms").asDouble();
             decode += n.path("decode_ms").asDouble();
         }
         o.put("items", lines.size());
         if (lines.isEmpty()) o.putNull("mean_kv_bytes"); else o.put("mean_kv_bytes", kv / lines.size());
+        if (withBits == 0) o.putNull("mean_kv_effective_bits"); else o.put("mean_kv_effective_bits", bits / withBits);
         ObjectNode t = o.putObject("timings");
         t.put("prefill_ms_total", prefill);
         t.put("decode_ms_total", decode);

@@ -1,25 +1,25 @@
 package io.kvasir.cli;
 
-/** A flag that takes a positive number or {@code auto} (then the value is chosen per model, e.g. from its shape). */
-final class AutoNumber {
-    /** What {@code auto} parses to. */
-    static final int AUTO = 0;
+import java.util.OptionalInt;
 
+/** A flag that takes a number or {@code auto} (then the value is chosen per model or per run). */
+final class AutoNumber {
     private AutoNumber() {}
 
-    /** The number, or {@link #AUTO}; anything else fails with one line naming the flag. */
-    static int parse(String text, String flag) {
+    /** The number (at least min), or empty for auto; anything else fails with one line naming the flag. */
+    static OptionalInt parse(String text, String flag, int min) {
         if (text.trim().equalsIgnoreCase("auto")) {
-            return AUTO;
+            return OptionalInt.empty();
         }
         try {
             int n = Integer.parseInt(text.trim());
-            if (n >= 1) {
-                return n;
+            if (n >= min) {
+                return OptionalInt.of(n);
             }
         } catch (NumberFormatException e) {
             // falls through to the one-line error
         }
-        throw new IllegalArgumentException(flag + " must be a positive number or auto, got '" + text + "'");
+        throw new IllegalArgumentException(flag + " must be " + (min == 0 ? "a number >= 0" : "a positive number")
+                + " or auto, got '" + text + "'");
     }
 }

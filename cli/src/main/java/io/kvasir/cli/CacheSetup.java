@@ -30,7 +30,7 @@ record CacheSetup(String command, CompressionConfig compression, KvStorage stora
     /** Checks the flags, before anything is loaded; bad ones fail with one line. */
     static CacheSetup fromFlags(String command, CompressionOptions compression, KvStorageOptions options) {
         CompressionConfig config = compression.config();
-        KvStorage storage = options.storage();
+        KvStorage storage = config.resolve(options.storage());
         options.checkByteBudget();
         return new CacheSetup(command, config, storage, options);
     }
@@ -54,7 +54,7 @@ record CacheSetup(String command, CompressionConfig compression, KvStorage stora
         KvLayout layout = layout(model);
         Chosen chosen = new Chosen(compression, storage, null);
         if (options.hasByteBudget()) {
-            ByteBudgetPlan plan = options.plan(layout, compression, promptTokens, newTokens);
+            ByteBudgetPlan plan = options.plan(layout, compression, storage, promptTokens, newTokens);
             chosen = new Chosen(plan.compression(), plan.storage(), plan);
             err.println(command + ": --kv-budget: " + plan.reason());
         }

@@ -15,8 +15,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = {"Print a markdown table comparing result files (longbench-score / ruler result.json, needle"
                 + " summary.json), folders holding one, or sweep folders (needle / longbench / ruler --out with lists of"
-                + " methods, budgets, KV bits): one row per run with its method, budget, KV bits and mean KV bytes held"
-                + " per sequence, one column per dataset or task, then Avg (plain mean of the row's scores).",
+                + " methods, budgets, KV bits): one row per run with its method, budget, KV bits (requested), effective bits"
+                + " per cached entry (from the bytes held) and mean KV bytes held per sequence, one column per dataset or"
+                + " task, Avg (plain mean of the row's scores), then its model and run (the file or folder read). Files"
+                + " kvasir did not write are refused.",
             "Example: kvasir compare needle-sweep",
             "Example: kvasir compare pred/full pred/snapkv-128 pred/h2o-128"})
 final class CompareCommand implements Callable<Integer> {

@@ -3,6 +3,7 @@ package io.kvasir.cli;
 import io.kvasir.compression.CompressionConfig;
 import io.kvasir.compression.CompressionConfigBuilder;
 import io.kvasir.compression.CompressionMethods;
+import io.kvasir.compression.windowkv.WindowKvOptions;
 import java.util.Iterator;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -95,7 +96,9 @@ public final class CompressionOptions {
     CompressionConfig config(String method, int budget) {
         CompressionConfigBuilder b = CompressionConfig.builder()
                 .method(method).budget(budget).window(window).kernel(kernel).pooling(pooling).gqaMode(gqaMode)
-                .sinkTokens(sinks).reviewWindow(reviewWindow).sharedLayers(AutoNumber.parse(sharedLayers, "--shared-layers")).suffixMax(suffixMax)
+                .sinkTokens(sinks).reviewWindow(reviewWindow)
+                .sharedLayers(AutoNumber.parse(sharedLayers, "--shared-layers", 1).orElse(WindowKvOptions.AUTO_SHARED_LAYERS))
+                .suffixMax(suffixMax)
                 .suffixAvg(suffixAvg).taskType(taskType).strictBudget(strictBudget).h2oPaperMask(h2oPaperMask)
                 .fp16Scores(fp16Scores);
         return b.build();

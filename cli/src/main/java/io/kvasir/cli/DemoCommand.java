@@ -220,6 +220,7 @@ final class DemoCommand implements Callable<Integer> {
             row.put("asked", r.totalAsked());
             row.put("mean_cached_tokens_per_head", r.meanCachedTokens());
             row.put("mean_kv_bytes", r.meanKvBytes());
+            row.put("mean_kv_effective_bits", r.meanEffectiveBits());
             row.put("mean_full_kv_bytes_16bit", r.meanFullKvBytes());
             row.put("prefill_tokens_per_second", r.prefillTokensPerSecond());
             row.put("decode_tokens_per_second", r.decodeTokensPerSecond());

@@ -139,6 +139,8 @@ final class GenerateCommand implements Callable<Integer> {
             if (keptMap != null) {
                 KvReport.writeKeptMap(keptMap, m, config, r);
             }
+            KvReport.widthWarning(r.cache())
+                    .ifPresent(w -> spec.commandLine().getErr().println("kvasir generate: warning: " + w));
             if (json) {
                 ObjectNode o = toJson(r, config);
                 if (chosen.planned()) {
@@ -149,9 +151,10 @@ final class GenerateCommand implements Callable<Integer> {
                 out.println();
                 var t = r.timings();
                 spec.commandLine().getErr().printf("[%d prompt tokens, %d new tokens; prefill %.1f tok/s, decode %.1f tok/s;"
-                                + " KV %s (%s uncompressed); stop: %s]%n", ids.length, r.outputIds().length, t.prefillTokensPerSecond(),
-                        t.decodeTokensPerSecond(), Units.bytes(r.cache().bytesHeld()),
-                        Units.bytes(r.cache().fullKvEquivalentBytes()), r.stopReason());
+                                + " KV %s (%s uncompressed), %.2f bits per entry at --kv-bits %d; stop: %s]%n", ids.length,
+                        r.outputIds().length, t.prefillTokensPerSecond(), t.decodeTokensPerSecond(),
+                        Units.bytes(r.cache().bytesHeld()), Units.bytes(r.cache().fullKvEquivalentBytes()),
+                        r.cache().effectiveBits(), r.cache().storage().bits(), r.stopReason());
             }
         }
         return 0;

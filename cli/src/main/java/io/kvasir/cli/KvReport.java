@@ -14,6 +14,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
 
 /** What the KV cache holds, as JSON: bytes, ratios, kept tokens, and the kept-position map. */
 final class KvReport {
@@ -28,6 +30,7 @@ final class KvReport {
         kv.put("stored_heads_per_layer", cache.layout().storedHeads());
         KvStorage storage = cache.storage();
         kv.put("bits", storage.bits());
+        kv.put("effective_bits", cache.effectiveBits());
         kv.put("storage", storage.describe());
         if (storage.anyQuantized()) {
             kv.put("quant", storage.scheme().cliName());
@@ -54,6 +57,7 @@ final class KvReport {
         for (int l = 0; l < cache.layout().layers(); l++) {
             ObjectNode layer = layers.addObject();
             layer.put("bits", storage.bitsOf(l));
+            layer.put("effective_bits", cache.effectiveBits(l));
             layer.put("bytes", cache.bytesHeld(l));
             long codes = 0, meta = 0, residual = 0, outliers = 0, floats = 0;
             ArrayNode headBytes = layer.putArray("head_bytes");
@@ -87,6 +91,20 @@ final class KvReport {
         // The paper's equal-memory rule counts tokens x bits only (spec 3.7): report it beside the real bytes.
         kv.put("nominal_bytes", nominal);
         return kv;
+    }
+
+    /**
+     * One line for a requested width that stored no codes (every entry still in the half-precision
+     * residual), or empty: the run measured a 16-bit cache whatever its label says.
+     */
+    static Optional<String> widthWarning(KvCache cache) {
+        if (!cache.quantizedNothing()) {
+            return Optional.empty();
+        }
+        KvStorage s = cache.storage();
+        return Optional.of(String.format(Locale.ROOT, "--kv-bits %d quantized nothing: every cached entry is still in"
+                + " the %d-token half-precision residual (--quant-residual), %.2f bits per entry", s.bits(), s.residual(),
+                cache.effectiveBits()));
     }
 
     /** What --kv-budget chose. */

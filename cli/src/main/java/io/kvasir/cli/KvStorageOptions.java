@@ -31,10 +31,11 @@ final class KvStorageOptions {
                     + " (32 for 64 or 128 channels, 16 for 16) (default: ${DEFAULT-VALUE}).")
     String quantGroup;
 
-    @Option(names = "--quant-residual", paramLabel = "TOKENS", defaultValue = "128",
-            description = "Most recent tokens kept in half precision before being quantized G at a time"
-                    + " (default: ${DEFAULT-VALUE}).")
-    int quantResidual;
+    @Option(names = "--quant-residual", paramLabel = "TOKENS", defaultValue = "auto",
+            description = "Most recent tokens kept in half precision before being quantized G at a time. auto: KIVI's"
+                    + " 128 for a method that keeps every token, min(128, budget / 4) for one that prunes, so that"
+                    + " three quarters of a pruned cache are codes (default: ${DEFAULT-VALUE}).")
+    String quantResidual;
 
     @Option(names = "--quant-outlier", paramLabel = "X", defaultValue = "6",
             description = "kvquant: elements with |x| > X are kept exactly beside the codes (default: ${DEFAULT-VALUE}).")
@@ -73,7 +74,9 @@ final class KvStorageOptions {
     /** The storage for one width of a sweep, the other flags as given. */
     KvStorage storage(int kvBits) {
         QuantScheme scheme = QuantScheme.parse(quant.toLowerCase(Locale.ROOT));
-        KvStorage s = KvStorage.of(kvBits).withQuantization(scheme, AutoNumber.parse(quantGroup, "--quant-group"), quantResidual);
+        KvStorage s = KvStorage.of(kvBits).withQuantization(scheme,
+                AutoNumber.parse(quantGroup, "--quant-group", 1).orElse(KvStorage.AUTO_GROUP),
+                AutoNumber.parse(quantResidual, "--quant-residual", 0).orElse(KvStorage.AUTO_RESIDUAL));
         if (scheme == QuantScheme.KVQUANT) {
             if (!(quantOutlier > 0)) {
                 throw new IllegalArgumentException("--quant-outlier must be > 0, got " + quantOutlier);
@@ -97,9 +100,9 @@ final class KvStorageOptions {
         }
     }
 
-    /** Plans --kv-budget for a prompt; fails with one line when nothing fits. */
-    ByteBudgetPlan plan(KvLayout layout, CompressionConfig config, int promptLength, int newTokens) {
-        return ByteBudgetPlanner.plan(parseBytes(kvBudget), layout, config, storage(), promptLength, newTokens);
+    /** Plans --kv-budget for a prompt from the flags' storage (its residual decided); fails with one line when nothing fits. */
+    ByteBudgetPlan plan(KvLayout layout, CompressionConfig config, KvStorage base, int promptLength, int newTokens) {
+        return ByteBudgetPlanner.plan(parseBytes(kvBudget), layout, config, base, promptLength, newTokens);
     }
 
     private static final Pattern SIZE = Pattern.compile("\\s*([0-9]+(?:\\.[0-9]+)?)\\s*([a-zA-Z]*)\\s*");

@@ -102,9 +102,10 @@ final class NeedleCommand implements Callable<Integer> {
             });
             for (int i = 0; i < summaries.size(); i++) {
                 ObjectNode s = summaries.get(i);
-                w.printf(java.util.Locale.ROOT, "%s: overall score %.4f over %d cells, mean KV %s; wrote %s%n",
-                        sweep.points().get(i).name(), s.get("overall_score").asDouble(), s.get("cells").asInt(),
-                        Units.bytes(s.get("mean_kv_bytes").asLong()), sweep.points().get(i).dir());
+                w.printf(java.util.Locale.ROOT, "%s: overall score %.4f over %d cells, mean KV %s, %.2f bits per entry at"
+                                + " --kv-bits %d; wrote %s%n", sweep.points().get(i).name(), s.get("overall_score").asDouble(),
+                        s.get("cells").asInt(), Units.bytes(s.get("mean_kv_bytes").asLong()),
+                        s.path("mean_kv_effective_bits").asDouble(), s.get("kv_bits").asInt(), sweep.points().get(i).dir());
             }
         }
         return 0;

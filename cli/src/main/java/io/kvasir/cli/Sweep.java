@@ -50,7 +50,7 @@ final class Sweep {
                     String name = name(config, bits);
                     if (configs.containsKey(name)) continue;
                     configs.put(name, config);
-                    storages.put(name, kv.storage(bits));
+                    storages.put(name, config.resolve(kv.storage(bits)));
                     names.add(name);
                 }
             }

@@ -121,6 +121,23 @@ public record CompressionConfig(CompressionMethod method, int budget, int window
         return method.create(this, layout, prompt);
     }
 
+    /** KIVI's residual, which an automatic residual never exceeds. */
+    public static final int KIVI_RESIDUAL = 128;
+
+    /**
+     * The storage with an automatic residual decided for this method and budget: KIVI's 128 tokens for a
+     * method that keeps every token, min(128, budget / 4) for one that prunes. KIVI chose 128 for caches of
+     * thousands of tokens, where the residual is a few percent; a pruned cache of B tokens with a residual of
+     * 128 >= B holds no codes at all, so any --kv-bits would measure a 16-bit cache. A quarter of the budget
+     * keeps the newest tokens (the observation window among them) in half precision and codes the rest.
+     */
+    public KvStorage resolve(KvStorage storage) {
+        if (storage.residual() != KvStorage.AUTO_RESIDUAL) {
+            return storage;
+        }
+        return storage.withResidual(method.prunes() ? Math.min(KIVI_RESIDUAL, budget / 4) : KIVI_RESIDUAL);
+    }
+
     /** Legal but probably unintended settings for this model, one line each. */
     public List<String> warnings(KvLayout layout) {
         return method.warnings(this, layout);

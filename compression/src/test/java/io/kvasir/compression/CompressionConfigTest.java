@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.kvasir.compression.cache.KvStorage;
+import io.kvasir.compression.cache.QuantScheme;
 import io.kvasir.compression.policy.CompressionPolicy;
 import io.kvasir.compression.policy.GqaMode;
 import io.kvasir.compression.policy.KvLayout;
@@ -176,6 +178,20 @@ class CompressionConfigTest {
                 assertEquals(12, kept[0][0].length, method.cliName() + " keeps the budget, window included");
             }
         }
+    }
+
+    /** min(128, budget / 4) for a method that prunes, KIVI's 128 for full, a set residual kept. */
+    @Test
+    void automaticResidualFollowsTheBudget() {
+        KvStorage auto = KvStorage.of(4).withQuantization(QuantScheme.KIVI, 32, KvStorage.AUTO_RESIDUAL);
+        int[][] expected = {{16, 4}, {128, 32}, {512, 128}, {2048, 128}, {9, 2}};
+        for (int[] e : expected) {
+            CompressionConfig snapKv = CompressionConfig.builder().method("snapkv").budget(e[0]).build();
+            assertEquals(e[1], snapKv.resolve(auto).residual(), "budget " + e[0]);
+        }
+        assertEquals(128, CompressionConfig.builder().budget(16).build().resolve(auto).residual());
+        KvStorage set = auto.withResidual(7);
+        assertEquals(7, CompressionConfig.builder().method("snapkv").budget(16).build().resolve(set).residual());
     }
 
     @Test

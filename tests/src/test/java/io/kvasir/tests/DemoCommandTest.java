@@ -79,6 +79,9 @@ class DemoCommandTest {
         }
         assertTrue(snap.get("mean_kv_bytes").asDouble() < full.get("mean_kv_bytes").asDouble() / 2, "64 of ~500 tokens kept");
         assertEquals(full.get("mean_kv_bytes").asDouble(), full.get("mean_full_kv_bytes_16bit").asDouble(), 1e-9);
+        assertEquals(16.0, snap.get("mean_kv_effective_bits").asDouble(), 0.0);
+        double coded = demo.get("methods").get(2).get("mean_kv_effective_bits").asDouble();
+        assertTrue(coded > 4 && coded < 16, "4-bit codes with fp16 scales, zeros and residual: " + coded);
         assertTrue(demo.has("model_config_sha256"));
         BufferedImage png = ImageIO.read(out.resolve("heatmap.png").toFile());
         assertTrue(png.getWidth() > 300 && png.getHeight() > 100);

@@ -120,8 +120,11 @@ class LongBenchCommandTest {
         Cli c = Cli.run("compare", out.toString());
         assertEquals(0, c.exitCode(), c.err());
         List<String> rows = c.out().lines().toList();
-        assertEquals("| method | budget (tokens) | KV bits | mean KV | hotpotqa | trec | Avg |", rows.get(0));
-        assertTrue(rows.get(2).startsWith("| full | - | 32 | ") && rows.get(3).startsWith("| snapkv | 48 | 32 | "), c.out());
+        assertEquals("| method | budget (tokens) | KV bits | effective bits | mean KV | hotpotqa | trec | Avg | model | run |",
+                rows.get(0));
+        assertTrue(rows.get(2).startsWith("| full | - | 32 | 32.00 | ") && rows.get(3).startsWith("| snapkv | 48 | 32 | 32.00 | "),
+                c.out());
+        assertTrue(rows.get(3).endsWith("| qwen2-bias-f32 | " + out.resolve("snapkv-b48-kv32") + " |"), c.out());
     }
 
     @Test

@@ -103,6 +103,8 @@ class NeedleCommandTest {
         assertTrue(summaries.get("snapkv-b32-kv16").get("mean_kv_bytes").asDouble()
                 < summaries.get("snapkv-b64-kv16").get("mean_kv_bytes").asDouble());
         assertTrue(summaries.get("snapkv-b64-kv16").get("mean_kv_bytes").asDouble() < full16);
+        assertEquals(16.0, summaries.get("snapkv-b32-kv16").get("mean_kv_effective_bits").asDouble(), 0.0);
+        assertTrue(summaries.get("full-kv4").get("mean_kv_effective_bits").asDouble() < 8, "4-bit codes held");
 
         Cli again = Cli.run(args);
         assertEquals(0, again.exitCode(), again.err());
@@ -111,16 +113,21 @@ class NeedleCommandTest {
         Cli c = Cli.run("compare", out.toString());
         assertEquals(0, c.exitCode(), c.err());
         List<String> rows = c.out().lines().toList();
-        assertEquals("| method | budget (tokens) | KV bits | mean KV | needle | Avg |", rows.get(0));
+        assertEquals("| method | budget (tokens) | KV bits | effective bits | mean KV | needle | Avg | model | run |",
+                rows.get(0));
         assertEquals(2 + names.size(), rows.size(), c.out());
         List<String> order = List.of("full - 16", "full - 4", "snapkv 32 16", "snapkv 32 4", "snapkv 64 16", "snapkv 64 4");
         for (int i = 0; i < names.size(); i++) {
             JsonNode s = summaries.get(names.get(i));
             String[] cols = rows.get(2 + i).split("\\|");
             assertEquals(order.get(i), cols[1].strip() + " " + cols[2].strip() + " " + cols[3].strip());
-            assertTrue(cols[4].strip().endsWith("B"), "KV column with its unit: " + cols[4]);
+            assertEquals(String.format(java.util.Locale.ROOT, "%.2f", s.get("mean_kv_effective_bits").asDouble()),
+                    cols[4].strip(), names.get(i));
+            assertTrue(cols[5].strip().endsWith("B"), "KV column with its unit: " + cols[5]);
             assertEquals(String.format(java.util.Locale.ROOT, "%.2f", 100 * s.get("overall_score").asDouble()),
-                    cols[5].strip(), names.get(i));
+                    cols[6].strip(), names.get(i));
+            assertEquals("qwen2-bias-f32", cols[8].strip());
+            assertEquals(out.resolve(names.get(i)).toString(), cols[9].strip());
         }
     }
 

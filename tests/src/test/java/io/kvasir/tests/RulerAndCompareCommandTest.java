@@ -50,9 +50,10 @@ class RulerAndCompareCommandTest {
                 + " \"compression\": {\"budget\": 128}}}}");
         Cli r = Cli.run("compare", tmp.resolve("a.json").toString(), tmp.resolve("b.json").toString());
         assertEquals(0, r.exitCode(), r.err());
-        assertEquals("| method | budget (tokens) | KV bits | mean KV | qasper | trec | Avg |\n"
-                + "|---|---:|---:|---:|---:|---:|---:|\n| full | - | - | - | 40.00 | 60.50 | 50.25 |\n"
-                + "| snapkv | 128 | - | - | 30.25 | - | 30.25 |\n", r.out());
+        assertEquals("| method | budget (tokens) | KV bits | effective bits | mean KV | qasper | trec | Avg | model | run |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n| full | - | - | - | - | 40.00 | 60.50 | 50.25 | - | "
+                + tmp.resolve("a.json") + " |\n| snapkv | 128 | - | - | - | 30.25 | - | 30.25 | - | " + tmp.resolve("b.json")
+                + " |\n", r.out());
         assertEquals(2, Cli.run("compare", tmp.resolve("missing.json").toString()).exitCode());
         Files.createDirectories(tmp.resolve("empty/run"));
         Cli empty = Cli.run("compare", tmp.resolve("empty").toString());
@@ -76,6 +77,8 @@ class RulerAndCompareCommandTest {
         assertEquals(1, narrow.get("items").asInt());
         assertTrue(narrow.get("mean_kv_bytes").asDouble() < wide.get("mean_kv_bytes").asDouble() / 2,
                 "8-bit codes against float32: " + narrow + wide);
+        assertEquals(32.0, wide.get("mean_kv_effective_bits").asDouble(), 0.0);
+        assertTrue(narrow.get("mean_kv_effective_bits").asDouble() < 16, "8-bit codes held: " + narrow);
         Cli c = Cli.run("compare", out.toString());
         assertEquals(0, c.exitCode(), c.err());
         List<String> rows = c.out().lines().toList();

@@ -38,6 +38,8 @@ public final class DemoSweep {
         public final int[][] correct, asked;
         public long kvBytes, fullKvBytes, cachedTokens, cachedHeads, prefillTokens, decodeTokens;
         public double prefillMs, decodeMs;
+        /** Sum over prompts of the cache's bits per entry from the bytes held. */
+        public double effectiveBits;
 
         Result(Method method, int depths, int lengths) {
             this.method = method;
@@ -86,6 +88,11 @@ public final class DemoSweep {
 
         public double meanKvBytes() {
             return (double) kvBytes / Math.max(1, totalAsked());
+        }
+
+        /** Mean bits per cached entry (codes, scales, zeros and residual from the bytes held), beside the requested width. */
+        public double meanEffectiveBits() {
+            return effectiveBits / Math.max(1, totalAsked());
         }
 
         public double meanFullKvBytes() {
@@ -167,6 +174,7 @@ public final class DemoSweep {
         r.asked[d][l]++;
         if (correct) r.correct[d][l]++;
         r.kvBytes += g.cache().bytesHeld();
+        r.effectiveBits += g.cache().effectiveBits();
         r.fullKvBytes += g.cache().fullKvEquivalentBytes();
         for (int[] layer : g.cache().lengths()) {
             for (int n : layer) {

@@ -129,6 +129,7 @@ public record LongBenchRunner(Model model, Path dataDir, Path outDir, int maxInp
         line.put("chat_template", useChat);
         line.put("stop_reason", result.stopReason());
         line.put("kv_bytes", result.cache().bytesHeld());
+        line.put("kv_effective_bits", result.cache().effectiveBits());
         line.put("prefill_ms", result.timings().prefillMs());
         line.put("decode_ms", result.timings().decodeMs());
         return line;

@@ -83,6 +83,7 @@ public record NeedleRunner(Model model, NeedleGrid grid, Path haystackDir, Path 
                 cell.put("score_heatmap", task.recall(response));
                 cell.put("prompt_tokens", ids.length);
                 cell.put("kv_bytes", result.cache().bytesHeld());
+                cell.put("kv_effective_bits", result.cache().effectiveBits());
                 cell.put("prefill_ms", result.timings().prefillMs());
                 cell.put("decode_ms", result.timings().decodeMs());
                 cell.put("test_duration_seconds", (System.nanoTime() - t0) / 1e9);

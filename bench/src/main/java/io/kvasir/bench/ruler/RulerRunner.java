@@ -76,6 +76,7 @@ public record RulerRunner(Model model, Path dataDir, Path outDir, int maxInputTo
                 o.set("length", row.get("length"));
                 o.put("prompt_tokens", ids.length);
                 o.put("kv_bytes", r.cache().bytesHeld());
+                o.put("kv_effective_bits", r.cache().effectiveBits());
                 o.put("prefill_ms", r.timings().prefillMs());
                 o.put("decode_ms", r.timings().decodeMs());
                 JsonlFile.append(out, o);

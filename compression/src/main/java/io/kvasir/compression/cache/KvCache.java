@@ -139,6 +139,55 @@ public final class KvCache {
         return total;
     }
 
+    /**
+     * Bits per stored key or value element, from the bytes held: codes, scales, zeros, the half-precision
+     * residual and outliers together. This is what a requested width bought: 4-bit codes with G = 32
+     * come to 5 bits, and a cache whose entries all sit in the residual to 16, whatever --kv-bits said.
+     * 0 for an empty cache.
+     */
+    public double effectiveBits() {
+        long elements = 0;
+        for (int l = 0; l < stores.length; l++) {
+            elements += elementsHeld(l);
+        }
+        return elements == 0 ? 0 : 8.0 * bytesHeld() / elements;
+    }
+
+    /** {@link #effectiveBits()} of one layer. */
+    public double effectiveBits(int layer) {
+        long elements = elementsHeld(layer);
+        return elements == 0 ? 0 : 8.0 * bytesHeld(layer) / elements;
+    }
+
+    /** Key and value elements one layer holds. */
+    private long elementsHeld(int layer) {
+        long entries = 0;
+        for (HeadStore s : stores[layer]) {
+            entries += s.length();
+        }
+        return 2L * entries * layout.headDim();
+    }
+
+    /**
+     * Whether the storage asks for codes but the cache holds none: every entry of a kivi layer still in
+     * the half-precision residual (a pruned cache no longer than --quant-residual).
+     */
+    public boolean quantizedNothing() {
+        if (!storage.anyQuantized()) {
+            return false;
+        }
+        for (int l = 0; l < stores.length; l++) {
+            for (HeadStore s : stores[l]) {
+                boolean coded = s instanceof KiviHeadStore k ? k.quantizedLength() > 0
+                        : s instanceof ReferenceHeadStore && s.length() > 0;
+                if (coded) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     /** Entries held per stored head: [layer][head]. */
     public int[][] lengths() {
         int[][] out = new int[stores.length][];

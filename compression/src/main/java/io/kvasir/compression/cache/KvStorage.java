@@ -8,7 +8,8 @@ package io.kvasir.compression.cache;
  * @param scheme           grouping of quantized layers
  * @param group            quantization group G (tokens per key group, channels per value group), or
  *                         {@link #AUTO_GROUP} to choose it from the head dimension ({@link #groupFor(int)})
- * @param residual         recent tokens kept in half precision before being quantized (kivi R)
+ * @param residual         recent tokens kept in half precision before being quantized (kivi R), or
+ *                         {@link #AUTO_RESIDUAL} until a compression configuration decides it
  * @param outlierThreshold kvquant's absolute outlier threshold (spec: 6.0)
  * @param layerQuantBegin  first layer of the LayerQuant range; begin == end means no LayerQuant
  * @param layerQuantEnd    end (exclusive) of the LayerQuant range
@@ -22,6 +23,8 @@ public record KvStorage(int bits, QuantScheme scheme, int group, int residual, f
     public static final KvStorage F16 = of(16);
     /** A group chosen per model by {@link #groupFor(int)}. */
     public static final int AUTO_GROUP = 0;
+    /** A residual the compression configuration decides (it knows how many tokens the method keeps). */
+    public static final int AUTO_RESIDUAL = -1;
     /** KIVI's group, the largest an automatic group gets. */
     private static final int DEFAULT_GROUP = 32;
 
@@ -33,7 +36,7 @@ public record KvStorage(int bits, QuantScheme scheme, int group, int residual, f
         if (group < AUTO_GROUP) {
             throw new IllegalArgumentException("--quant-group must be >= 1 (or auto), got " + group);
         }
-        if (residual < 0) {
+        if (residual < AUTO_RESIDUAL) {
             throw new IllegalArgumentException("--quant-residual must be >= 0 tokens, got " + residual);
         }
         if (layerQuantBegin < 0 || layerQuantEnd < layerQuantBegin) {
@@ -70,6 +73,11 @@ public record KvStorage(int bits, QuantScheme scheme, int group, int residual, f
     }
 
     /** The same storage at another width (layers outside a LayerQuant range). */
+    public KvStorage withResidual(int tokens) {
+        return new KvStorage(bits, scheme, group, tokens, outlierThreshold, layerQuantBegin, layerQuantEnd, layerQuantBits,
+                layerQuantInverted);
+    }
+
     public KvStorage withBits(int newBits) {
         return new KvStorage(newBits, scheme, group, residual, outlierThreshold, layerQuantBegin, layerQuantEnd,
                 layerQuantBits, layerQuantInverted);
@@ -174,6 +182,9 @@ public record KvStorage(int bits, QuantScheme scheme, int group, int residual, f
             // Reference layers are quantized as a whole at prefill (KvCache.storePrefill).
             return new F16HeadStore(headDim, capacity);
         }
+        if (residual == AUTO_RESIDUAL) {
+            throw new IllegalStateException("the automatic quantization residual was not decided (CompressionConfig.resolve)");
+        }
         return new KiviHeadStore(headDim, b, groupFor(headDim), residual,
                 scheme == QuantScheme.KVQUANT ? outlierThreshold : Float.NaN, capacity);
     }
@@ -182,7 +193,8 @@ public record KvStorage(int bits, QuantScheme scheme, int group, int residual, f
     public String describe() {
         String base = bits >= 16 ? bits + "-bit float" : bits + "-bit " + scheme.cliName() + " G="
                 + (group == AUTO_GROUP ? "auto" : group)
-                + (scheme == QuantScheme.REFERENCE ? " (prompt quantized once, new tokens fp16)" : " R=" + residual)
+                + (scheme == QuantScheme.REFERENCE ? " (prompt quantized once, new tokens fp16)"
+                        : " R=" + (residual == AUTO_RESIDUAL ? "auto" : residual))
                 + (scheme == QuantScheme.KVQUANT ? " outliers |x|>" + outlierThreshold : "");
         if (layerQuant()) {
             base += "; layers [" + layerQuantBegin + "," + layerQuantEnd + ") at " + (layerQuantInverted

@@ -24,7 +24,7 @@ public record WindowKvOptions(int reviewWindow, int sharedLayers, int suffixMax,
             throw new IllegalArgumentException("windowkv review window must be at least 2 tokens (the max strategy keeps the top floor(w/2) scores), got "
                     + reviewWindow);
         }
-        if (sharedLayers < 0) {
+        if (sharedLayers < AUTO_SHARED_LAYERS) {
             throw new IllegalArgumentException("--shared-layers must be at least 1 (or auto), got " + sharedLayers);
         }
         if (suffixMax < 1 || suffixAvg < 1) {
@@ -36,12 +36,14 @@ public record WindowKvOptions(int reviewWindow, int sharedLayers, int suffixMax,
         }
     }
 
+    /** sharedLayers meaning "choose G per model" ({@link #groupSize(int)}). */
+    public static final int AUTO_SHARED_LAYERS = 0;
     /** G when chosen per model: at most the reference's 8. */
     public static final int AUTO_SHARED_LAYERS_MAX = 8;
 
     /** w = 8, G chosen per model (8 for 32 layers), suffixes 32 / 16, beta 14, classifier-chosen strategy, soft budget. */
     public static WindowKvOptions defaults() {
-        return new WindowKvOptions(8, 0, 32, 16, 14, TaskType.AUTO, false);
+        return new WindowKvOptions(8, AUTO_SHARED_LAYERS, 32, 16, 14, TaskType.AUTO, false);
     }
 
     /**
@@ -51,7 +53,7 @@ public record WindowKvOptions(int reviewWindow, int sharedLayers, int suffixMax,
      * as the reference where it can (28 layers: 7, 4 layers: 4, a prime count above 8: 1).
      */
     public int groupSize(int layers) {
-        if (sharedLayers > 0) {
+        if (sharedLayers != AUTO_SHARED_LAYERS) {
             return sharedLayers;
         }
         int g = Math.min(AUTO_SHARED_LAYERS_MAX, layers);
