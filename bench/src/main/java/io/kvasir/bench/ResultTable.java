@@ -100,7 +100,13 @@ public final class ResultTable {
         return new Run(method, method.equals("full") || !budget.isNumber() ? null : budget.asInt(),
                 meta.path("kv_bits").isNumber() ? meta.get("kv_bits").asInt() : null,
                 number(meta, "mean_kv_effective_bits"), number(meta, "mean_kv_bytes"), scores,
-                model.isEmpty() ? null : Path.of(model).getFileName().toString(), run);
+                model.isEmpty() ? null : folderName(model), run);
+    }
+
+    /** The last part of a model path (the folder name tells models apart; whole paths would fill the row). */
+    private static String folderName(String path) {
+        int end = path.endsWith("/") ? path.length() - 1 : path.length();
+        return end <= 0 ? path : path.substring(path.lastIndexOf('/', end - 1) + 1, end);
     }
 
     private static Double number(JsonNode o, String field) {

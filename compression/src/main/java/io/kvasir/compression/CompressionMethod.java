@@ -47,6 +47,13 @@ public interface CompressionMethod {
      */
     int[] keptPrompt(CompressionConfig config, KvLayout layout, int budget, int promptLength);
 
+    /** The same kept count in every layer (the answer of {@link #keptPrompt} for a method without per-layer budgets). */
+    static int[] everyLayer(KvLayout layout, int kept) {
+        int[] out = new int[layout.layers()];
+        Arrays.fill(out, kept);
+        return out;
+    }
+
     /** Whether every layer keeps all prompt tokens at this budget, whatever the prompt's content. */
     default boolean keepsWholePrompt(CompressionConfig config, KvLayout layout, int budget, int promptLength) {
         return Arrays.stream(keptPrompt(config, layout, budget, promptLength)).allMatch(k -> k == promptLength);

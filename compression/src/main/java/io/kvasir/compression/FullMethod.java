@@ -3,7 +3,6 @@ package io.kvasir.compression;
 import io.kvasir.compression.full.FullKvPolicy;
 import io.kvasir.compression.policy.CompressionPolicy;
 import io.kvasir.compression.policy.KvLayout;
-import java.util.Arrays;
 import java.util.List;
 
 /** Registration of {@link FullKvPolicy}: every prompt token kept, whatever the budget. */
@@ -31,8 +30,6 @@ final class FullMethod implements CompressionMethod {
 
     @Override
     public int[] keptPrompt(CompressionConfig config, KvLayout layout, int budget, int promptLength) {
-        int[] kept = new int[layout.layers()];
-        Arrays.fill(kept, promptLength);
-        return kept;
+        return CompressionMethod.everyLayer(layout, promptLength);
     }
 }

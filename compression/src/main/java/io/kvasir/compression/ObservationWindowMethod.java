@@ -2,7 +2,6 @@ package io.kvasir.compression;
 
 import io.kvasir.compression.policy.KvLayout;
 import io.kvasir.compression.snapkv.SnapKvSelection;
-import java.util.Arrays;
 
 /**
  * What the methods that keep an observation window share (h2o, snapkv, pyramidkv): the budget holds
@@ -25,18 +24,11 @@ abstract class ObservationWindowMethod implements CompressionMethod {
 
     @Override
     public int[] keptPrompt(CompressionConfig config, KvLayout layout, int budget, int promptLength) {
-        return uniform(layout, Math.min(promptLength, budget));
+        return CompressionMethod.everyLayer(layout, Math.min(promptLength, budget));
     }
 
     /** SnapKV's scoring and selection with the configuration's window, pooling and aggregation. */
     static SnapKvSelection selection(CompressionConfig c) {
         return new SnapKvSelection(c.window(), c.pooling(), c.kernel(), c.aggregation(), c.fp16Scores());
-    }
-
-    /** The same count in every layer. */
-    static int[] uniform(KvLayout layout, int kept) {
-        int[] out = new int[layout.layers()];
-        Arrays.fill(out, kept);
-        return out;
     }
 }

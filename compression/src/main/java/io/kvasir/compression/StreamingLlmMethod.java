@@ -37,6 +37,6 @@ final class StreamingLlmMethod implements CompressionMethod {
 
     @Override
     public int[] keptPrompt(CompressionConfig config, KvLayout layout, int budget, int promptLength) {
-        return ObservationWindowMethod.uniform(layout, Math.min(promptLength, budget));
+        return CompressionMethod.everyLayer(layout, Math.min(promptLength, budget));
     }
 }

@@ -72,12 +72,13 @@ public record KvStorage(int bits, QuantScheme scheme, int group, int residual, f
                 layerQuantInverted);
     }
 
-    /** The same storage at another width (layers outside a LayerQuant range). */
+    /** The same storage with another residual (an automatic one decided). */
     public KvStorage withResidual(int tokens) {
         return new KvStorage(bits, scheme, group, tokens, outlierThreshold, layerQuantBegin, layerQuantEnd, layerQuantBits,
                 layerQuantInverted);
     }
 
+    /** The same storage at another width (layers outside a LayerQuant range). */
     public KvStorage withBits(int newBits) {
         return new KvStorage(newBits, scheme, group, residual, outlierThreshold, layerQuantBegin, layerQuantEnd,
                 layerQuantBits, layerQuantInverted);

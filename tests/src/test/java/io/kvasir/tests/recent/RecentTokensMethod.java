@@ -4,7 +4,6 @@ import io.kvasir.compression.CompressionConfig;
 import io.kvasir.compression.CompressionMethod;
 import io.kvasir.compression.policy.CompressionPolicy;
 import io.kvasir.compression.policy.KvLayout;
-import java.util.Arrays;
 
 /** The registration of the test-only {@link RecentTokensPolicy}: all kvasir needs to run it. */
 public final class RecentTokensMethod implements CompressionMethod {
@@ -20,8 +19,6 @@ public final class RecentTokensMethod implements CompressionMethod {
 
     @Override
     public int[] keptPrompt(CompressionConfig config, KvLayout layout, int budget, int promptLength) {
-        int[] kept = new int[layout.layers()];
-        Arrays.fill(kept, Math.min(budget, promptLength));
-        return kept;
+        return CompressionMethod.everyLayer(layout, Math.min(budget, promptLength));
     }
 }
