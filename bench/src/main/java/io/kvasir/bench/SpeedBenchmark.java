@@ -64,11 +64,11 @@ public final class SpeedBenchmark {
 
     /**
      * Medians over the repetitions, and every repetition's numbers. Prefill numbers are NaN with a
-     * synthetic context.
+     * synthetic context. The cache numbers are the last run's; kvEffectiveBits is its bits per cached entry.
      */
     public record Result(Settings settings, double prefillTokPerSecMedian, double decodeTokPerSecMedian,
                          double selectionShareMedian, double[] prefillTokPerSec, double[] decodeTokPerSec,
-                         double[] selectionShare, long kvBytes, long fullKvBytes) {}
+                         double[] selectionShare, long kvBytes, long fullKvBytes, double kvEffectiveBits) {}
 
     /** Hears each finished run: repetition 0 is the warm-up; config indexes the list given to run. */
     @FunctionalInterface
@@ -114,7 +114,7 @@ public final class SpeedBenchmark {
     }
 
     private record Run(double prefillTokPerSec, double decodeTokPerSec, double selectionShare, long kvBytes,
-                       long fullKvBytes) {}
+                       long fullKvBytes, double kvEffectiveBits) {}
 
     private static final class Runs {
         final List<Run> runs = new ArrayList<>();
@@ -128,7 +128,8 @@ public final class SpeedBenchmark {
             double[] d = runs.stream().mapToDouble(Run::decodeTokPerSec).toArray();
             double[] sel = runs.stream().mapToDouble(Run::selectionShare).toArray();
             Run last = runs.getLast();
-            return new Result(s, median(p), median(d), median(sel), p, d, sel, last.kvBytes(), last.fullKvBytes());
+            return new Result(s, median(p), median(d), median(sel), p, d, sel, last.kvBytes(), last.fullKvBytes(),
+                    last.kvEffectiveBits());
         }
     }
 
@@ -138,7 +139,7 @@ public final class SpeedBenchmark {
         GenerationResult r = new Generator(model).generate(request, piece -> {});
         return new Run(r.timings().prefillTokensPerSecond(), r.timings().decodeTokensPerSecond(),
                 r.timings().selectionMs() / r.timings().prefillMs(), r.cache().bytesHeld(),
-                r.cache().fullKvEquivalentBytes());
+                r.cache().fullKvEquivalentBytes(), r.cache().effectiveBits());
     }
 
     private static Run decodeAtSyntheticContext(Model model, Settings s, int[] ids) {
@@ -149,7 +150,8 @@ public final class SpeedBenchmark {
             model.forward().decode(ids[i], n + i, cache);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        return new Run(Double.NaN, ids.length / seconds, Double.NaN, cache.bytesHeld(), cache.fullKvEquivalentBytes());
+        return new Run(Double.NaN, ids.length / seconds, Double.NaN, cache.bytesHeld(), cache.fullKvEquivalentBytes(),
+                cache.effectiveBits());
     }
 
     /**

@@ -155,6 +155,7 @@ final class BenchCommand implements Callable<Integer> {
         o.set("decode_tok_s", doubles(r.decodeTokPerSec()));
         o.put("kv_bytes", r.kvBytes());
         o.put("full_kv_bytes", r.fullKvBytes());
+        o.put("kv_effective_bits", r.kvEffectiveBits());
         return o;
     }
 
@@ -187,7 +188,8 @@ final class BenchCommand implements Callable<Integer> {
             }
             out.printf("  decode   %.3f tok/s (median; runs:%s tok/s)%s%n", r.decodeTokPerSecMedian(), runs,
                     results.size() > 1 ? String.format(Locale.ROOT, "; %.3fx the first", r.decodeTokPerSecMedian() / reference) : "");
-            out.printf("  KV cache %s after the run (%s uncompressed)%n", Units.bytes(r.kvBytes()), Units.bytes(r.fullKvBytes()));
+            out.printf(Locale.ROOT, "  KV cache %s after the run (%s uncompressed), %.2f bits per entry%n",
+                    Units.bytes(r.kvBytes()), Units.bytes(r.fullKvBytes()), r.kvEffectiveBits());
         }
     }
 }

@@ -74,6 +74,9 @@ class KvBudgetAndBenchCommandTest {
         long residual = 2L * 2 * 3 * 16;
         assertEquals(6 * (coded + residual), configs.get(1).get("kv_bytes").asLong());
         assertEquals(6L * 2 * 16 * 2 * 43, configs.get(1).get("full_kv_bytes").asLong());
+        // Effective bits: 8 x bytes over 6 heads x 43 entries x K and V x 16 channels.
+        assertEquals(16.0, configs.get(0).get("kv_effective_bits").asDouble(), 0.0);
+        assertEquals(8.0 * (coded + residual) / (43 * 2 * 16), configs.get(1).get("kv_effective_bits").asDouble(), 1e-12);
     }
 
     @Test
