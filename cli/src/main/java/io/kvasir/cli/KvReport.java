@@ -103,7 +103,8 @@ final class KvReport {
         }
         KvStorage s = cache.storage();
         return Optional.of(String.format(Locale.ROOT, "--kv-bits %d quantized nothing: every cached entry is still in"
-                + " the %d-token half-precision residual (--quant-residual), %.2f bits per entry", s.bits(), s.residual(),
+                + " the half-precision residual, which codes G = %d tokens at a time once it holds R + G = %d"
+                + " (--quant-residual, --quant-group); %.2f bits per entry", s.bits(), s.group(), s.residual() + s.group(),
                 cache.effectiveBits()));
     }
 

@@ -64,7 +64,8 @@ class EffectiveBitsTest {
         assertEquals(0, kv.get("layers").get(0).get("bytes_breakdown").get("codes").asLong());
         assertEquals(1, r.err().lines().filter(l -> l.contains("warning")).count(), r.err());
         assertTrue(r.err().contains("kvasir generate: warning: --kv-bits 4 quantized nothing: every cached entry is still"
-                + " in the 128-token half-precision residual (--quant-residual), 16.00 bits per entry"), r.err());
+                + " in the half-precision residual, which codes G = 16 tokens at a time once it holds R + G = 144"
+                + " (--quant-residual, --quant-group); 16.00 bits per entry"), r.err());
     }
 
     /** The automatic residual of a 16-token budget is 16 / 4 = 4 tokens: codes are held, below 16 bits per entry. */
