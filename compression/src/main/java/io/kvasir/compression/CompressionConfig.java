@@ -38,6 +38,9 @@ import java.util.Optional;
 public record CompressionConfig(CompressionMethod method, int budget, int window, int kernel, Pooling pooling,
                                 GqaMode gqaMode, ScoreAggregation aggregation, int sinkTokens, int pyramidBeta,
                                 boolean h2oPaperMask, boolean fp16Scores, WindowKvOptions windowKv) {
+    /** KIVI's residual, which an automatic residual never exceeds. */
+    public static final int KIVI_RESIDUAL = 128;
+
     /** Checks the shared settings, then lets the method check the ones it reads (it needs the assigned record). */
     public CompressionConfig(CompressionMethod method, int budget, int window, int kernel, Pooling pooling,
                              GqaMode gqaMode, ScoreAggregation aggregation, int sinkTokens, int pyramidBeta,
@@ -120,9 +123,6 @@ public record CompressionConfig(CompressionMethod method, int budget, int window
                 + " but the compression configuration says " + gqaMode);
         return method.create(this, layout, prompt);
     }
-
-    /** KIVI's residual, which an automatic residual never exceeds. */
-    public static final int KIVI_RESIDUAL = 128;
 
     /**
      * The storage with an automatic residual decided for this method and budget: KIVI's 128 tokens for a
