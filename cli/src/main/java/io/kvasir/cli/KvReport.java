@@ -84,7 +84,7 @@ final class KvReport {
                 held.add(s.length());
             }
         }
-        // The paper's equal-memory rule counts tokens x bits only (spec 3.7): report it beside the real bytes.
+        // The paper's equal-memory rule counts tokens x bits only (docs/methods/kivi.md#bytes-per-token): report it beside the real bytes.
         kv.put("nominal_bytes", nominal);
         return kv;
     }

@@ -29,7 +29,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Runs LongBench v1 datasets on a model (spec 5.2-5.4): template, middle truncation, optional chat
+ * Runs LongBench v1 datasets on a model (docs/benchmarks.md#longbench): template, middle truncation, optional chat
  * template, greedy generation with the dataset's max new tokens; appends one JSON line per example to
  * {@code <out>/<dataset>.jsonl} (the official pred layout) and skips examples already there (resumable);
  * {@code <out>/run.json} holds the run metadata, with the totals over all prediction lines once the run ends.
@@ -115,7 +115,7 @@ public record LongBenchRunner(Model model, Path dataDir, Path outDir, int maxInp
         }
         List<String> stops = profile.equals("official") && dataset.stopsOnNewline() ? List.of("\n") : List.of();
         GenerationRequest req = new GenerationRequest(ids, dataset.maxNewTokens(), SamplingSettings.GREEDY, stops,
-                compression, storage, dataset.name(), null).withMinNewTokens(1); // min_length = prompt + 1 (spec 5.4)
+                compression, storage, dataset.name(), null).withMinNewTokens(1); // min_length = prompt + 1 (docs/benchmarks.md#truncation-and-generation)
         GenerationResult result = generator.generate(req, piece -> { });
         ObjectNode line = JSON.createObjectNode();
         line.put("pred", result.text());

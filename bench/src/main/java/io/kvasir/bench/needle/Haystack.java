@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The haystack and needle insertion of spec 4.2 (KVCache-Factory's fixed behaviour: no special tokens
+ * The haystack and needle insertion of docs/benchmarks.md#haystack-and-needle (KVCache-Factory's fixed behaviour: no special tokens
  * when tokenizing, special tokens skipped when decoding, essay files sorted by name).
  */
 public final class Haystack {

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
 
-/** The needle heatmap of spec 4.6 (colormap #F0496E -> #EBB839 -> #0CD79F over 0..1), drawn headless. */
+/** The needle heatmap of docs/benchmarks.md#heatmap (colormap #F0496E -> #EBB839 -> #0CD79F over 0..1), drawn headless. */
 public final class HeatmapImage {
     private static final Color LOW = new Color(0xF0496E), MID = new Color(0xEBB839), HIGH = new Color(0x0CD79F);
 

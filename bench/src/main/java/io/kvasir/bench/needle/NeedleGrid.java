@@ -5,7 +5,7 @@ import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The test grid of spec 4.1: context lengths {@code arange(s, e+1, step)}, depths rounded linspace(0, 100, n). */
+/** The test grid of docs/benchmarks.md#grid: context lengths {@code arange(s, e+1, step)}, depths rounded linspace(0, 100, n). */
 public record NeedleGrid(List<Integer> lengths, List<Integer> depths) {
     public NeedleGrid {
         if (lengths.isEmpty() || depths.isEmpty()) throw new IllegalArgumentException("empty needle grid");

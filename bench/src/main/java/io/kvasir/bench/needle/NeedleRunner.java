@@ -27,7 +27,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Needle-in-a-haystack (spec 4): one greedy generation per (context length, depth) cell, appended to
+ * Needle-in-a-haystack (docs/benchmarks.md#needle-in-a-haystack): one greedy generation per (context length, depth) cell, appended to
  * {@code cells.jsonl} (cells already there are skipped: resumable), then {@code summary.json} and
  * {@code heatmap.png} (its title: the run and the overall score).
  */
@@ -35,7 +35,7 @@ public record NeedleRunner(Model model, NeedleGrid grid, Path haystackDir, Path 
                            CompressionConfig compression, KvStorage storage, ObjectNode metadata, int maxNewTokens) {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ssZ");
-    /** Tokens kept free of haystack for the template and answer (spec 4.2 step 2). */
+    /** Tokens kept free of haystack for the template and answer (docs/benchmarks.md#haystack-and-needle, step 2). */
     static final int RESERVE = 200;
 
     /** Cells of the grid not yet in cells.jsonl. */

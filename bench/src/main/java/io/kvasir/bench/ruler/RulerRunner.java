@@ -26,7 +26,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Runs pre-generated RULER tasks ({@code <data>/<task>.jsonl} lines: index, input, outputs, length; spec 6):
+ * Runs pre-generated RULER tasks ({@code <data>/<task>.jsonl} lines: index, input, outputs, length; docs/benchmarks.md#ruler):
  * the input as is with BOS, greedy, 64 new tokens, EOS stop; appends {@code <out>/<task>.jsonl} lines
  * (prompt-free: index, pred, answers, length; resumable by index) and scores with string_match_all.
  */

@@ -6,7 +6,7 @@ import java.awt.Color;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Spec 4.1 grid, 4.6 heatmap metric and colormap, 7.8 heatmap test vectors. */
+/** The grid, heatmap metric and colormap, and test vectors of docs/benchmarks.md#needle-in-a-haystack. */
 class NeedleScoresTest {
     @Test
     void referenceGrid() {
