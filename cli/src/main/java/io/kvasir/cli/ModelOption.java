@@ -12,6 +12,7 @@ public final class ModelOption {
     Path dir;
 
     Model load() {
+        Activity.set("loading model " + dir);
         return Model.load(dir);
     }
 }
