@@ -2,6 +2,7 @@ package io.kvasir.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvasir.bench.RunFingerprint;
+import io.kvasir.bench.Utf8File;
 import io.kvasir.bench.needle.Haystack;
 import io.kvasir.bench.needle.NeedleGrid;
 import io.kvasir.bench.needle.NeedleRunner;
@@ -106,6 +107,7 @@ final class NeedleCommand implements Callable<Integer> {
                 text(question, NeedleTask.DEFAULT.question()), text(template, NeedleTask.DEFAULT.template()));
         WritableCheck.folder(results.out, "--out");
         List<Path> haystackFiles = haystack == null ? List.of() : Haystack.files(haystack);
+        haystackFiles.forEach(Utf8File::read); // text that is not UTF-8 fails here, naming FILE:LINE, before any output
         Sweep sweep = Sweep.of(model, compression, kvStorage, results.out, 0);
         PrintWriter w = spec.commandLine().getOut();
         try (Model m = model.load()) {
