@@ -92,6 +92,7 @@ final class BenchCommand implements Callable<Integer> {
         new SpeedBenchmark.Settings(context, newTokens, reps, seed, setup.compression(), setup.storage(), synthetic);
         PrintWriter err = spec.commandLine().getErr();
         try (Model m = model.load()) {
+            Activity.set("benchmarking a " + context + "-token " + (synthetic ? "synthetic context" : "prompt"));
             CacheSetup.Chosen chosen = setup.forPrompt(m, context, newTokens, err);
             var base = new SpeedBenchmark.Settings(context, newTokens, reps, seed, chosen.compression(), chosen.storage(),
                     synthetic);

@@ -13,6 +13,8 @@ public final class ModelOption {
 
     Model load() {
         Activity.set("loading model " + dir);
-        return Model.load(dir);
+        Model m = Model.load(dir);
+        Activity.set(null); // loaded: the command says what it does next
+        return m;
     }
 }
