@@ -72,8 +72,8 @@ final class NeedleCommand implements Callable<Integer> {
     List<Integer> depths;
 
     @Option(names = "--depth-count", paramLabel = "N",
-            description = "N depths, round(linspace(0, 100, N)) percent, as the reference script (default: 10). Before"
-                    + " kvasir 0.2 this was --depths N.")
+            description = "N depths, round(linspace(0, 100, N)) percent, as the reference script (default: 10);"
+                    + " formerly --depths N, which now lists percents.")
     Integer depthCount;
 
     @Option(names = "--max-new-tokens", paramLabel = "N", defaultValue = "30",

@@ -89,6 +89,7 @@ final class RulerCommand implements Callable<Integer> {
         List<String> names = tasks == null || tasks.isEmpty() ? TASKS : tasks;
         if (maxNewTokens < 1) throw new IllegalArgumentException("--max-new-tokens must be at least 1");
         WritableCheck.folder(results.out, "--out");
+        if (generateLength != null) WritableCheck.folder(data, "--data");
         Sweep sweep = Sweep.of(model, compression, kvStorage, results.out, seed);
         try (Model m = model.load()) {
             sweep.check(m);
