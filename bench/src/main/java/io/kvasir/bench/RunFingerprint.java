@@ -18,8 +18,8 @@ import java.util.Set;
  * fingerprint, the compression method and all its parameters, the KV storage, the sampling and generation settings, the size
  * and sha256 of every data file. Benchmark runs resume (examples already in the folder are skipped), so a run into a
  * folder holding results of other settings would label old numbers with new settings: that is refused, naming the
- * first differing setting. Data files are compared by name only where both runs used them, so a resumed run may add
- * tasks. The file also lists the result files kvasir wrote there, which is all --overwrite removes.
+ * first differing setting. Data files are compared by file name where both runs used one of that name, so a resumed
+ * run may add tasks, and the same task file read from another folder must have the same contents. The file also lists the result files kvasir wrote there, which is all --overwrite removes.
  */
 public final class RunFingerprint {
     public static final String FILE = "kvasir-run.json";
@@ -35,7 +35,7 @@ public final class RunFingerprint {
     /**
      * @param metadata   the run's {@link RunMetadata} (model fingerprint, method, compression, KV storage)
      * @param generation the settings that shape each answer (max new tokens, prompts, truncation, ...)
-     * @param dataFiles  every input file the results come from
+     * @param dataFiles  every input file the results come from, with distinct file names
      * @param outputs    names of the files the run writes into its folder
      */
     public RunFingerprint(ObjectNode metadata, ObjectNode generation, List<Path> dataFiles, List<String> outputs) {
@@ -46,7 +46,8 @@ public final class RunFingerprint {
         settings.set("generation", generation);
         ObjectNode files = settings.putObject("data_files");
         for (Path f : dataFiles) {
-            ObjectNode o = files.putObject(f.toAbsolutePath().normalize().toString());
+            // By name, not path: the same task from another --data folder must match, or be refused.
+            ObjectNode o = files.putObject(f.getFileName().toString());
             try {
                 o.put("bytes", Files.size(f));
             } catch (IOException e) {

@@ -28,6 +28,9 @@ final class Errors {
     static int onFailure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         boolean debug = parsed.matchedOption("--debug") != null
                 || (parsed.hasSubcommand() && parsed.subcommand().matchedOption("--debug") != null);
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError) return onOutOfMemory(cmd, cmd.getErr()); // from a worker thread
+        }
         String name = cmd.getCommandSpec().qualifiedName();
         int code = isBadInput(e) ? BAD_INPUT : INTERNAL;
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

@@ -118,6 +118,7 @@ final class NeedleCommand implements Callable<Integer> {
             generation.put("question", task.question());
             generation.put("template", task.template());
             generation.put("built_in_haystack", haystack == null);
+            haystackFiles.forEach(f -> generation.withArray("haystack_files").add(f.getFileName().toString()));
             List<ObjectNode> summaries = sweep.run(spec.commandLine().getErr(),
                     p -> new RunFingerprint(p.metadata(), generation, haystackFiles, NeedleRunner.OUTPUTS),
                     results.overwrite, p -> {

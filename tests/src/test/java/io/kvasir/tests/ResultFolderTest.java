@@ -113,7 +113,7 @@ class ResultFolderTest {
         Path out = tmp.resolve("out");
         assertEquals(0, Cli.run("ruler", "--model", MODEL, "--data", data.toString(), "--tasks", "niah_single_1",
                 "--out", out.toString()).exitCode());
-        Files.copy(Path.of(RULER, "niah_single_1.jsonl"), data.resolve("vt.jsonl"));
+        Files.copy(Path.of(RULER, "niah_single_1.jsonl"), data.resolve("vt.jsonl")); // 528 bytes, like niah_single_1
         Cli more = Cli.run("ruler", "--model", MODEL, "--data", data.toString(), "--tasks", "niah_single_1,vt",
                 "--out", out.toString());
         assertEquals(0, more.exitCode(), more.err());
@@ -122,8 +122,29 @@ class ResultFolderTest {
         Files.writeString(data.resolve("niah_single_1.jsonl"), Files.readAllLines(data.resolve("niah_single_1.jsonl"))
                 .getFirst() + "\n");
         assertRefused(new String[] {"ruler", "--model", MODEL, "--data", data.toString(), "--tasks", "niah_single_1",
-            "--out", out.toString()}, out, "holds a run with another data file " + data.toAbsolutePath()
-                .resolve("niah_single_1.jsonl") + " (its bytes was ");
+            "--out", out.toString()}, out, "holds a run with another data file niah_single_1.jsonl (its bytes was 528, now ");
+        // The same task from another folder (say RULER/8192 after RULER/4096) must have the same contents too.
+        Path other = Files.createDirectories(tmp.resolve("other"));
+        Files.writeString(other.resolve("vt.jsonl"), Files.readAllLines(data.resolve("vt.jsonl")).getFirst() + "\n");
+        assertRefused(new String[] {"ruler", "--model", MODEL, "--data", other.toString(), "--tasks", "vt",
+            "--out", out.toString()}, out, "holds a run with another data file vt.jsonl (its bytes was 528, now ");
+        Files.copy(data.resolve("vt.jsonl"), other.resolve("vt.jsonl"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Cli moved = Cli.run("ruler", "--model", MODEL, "--data", other.toString(), "--tasks", "vt", "--out", out.toString());
+        assertEquals(0, moved.exitCode(), "identical data from another folder resumes: " + moved.err());
+    }
+
+    @Test
+    void needleRefusesAnotherHaystack(@TempDir Path tmp) throws IOException {
+        Path a = Files.createDirectories(tmp.resolve("a")), b = Files.createDirectories(tmp.resolve("b"));
+        Files.writeString(a.resolve("essay.txt"), "Apples grow on trees in the valley. ".repeat(40));
+        Files.writeString(b.resolve("other.txt"), "Rivers run down to the sea at night. ".repeat(40));
+        Path out = tmp.resolve("out");
+        assertEquals(0, Cli.run(needle(out, "--haystack", a.toString())).exitCode());
+        assertRefused(needle(out, "--haystack", b.toString()), out,
+                "setting 'generation.haystack_files' (was [\"essay.txt\"], now [\"other.txt\"]");
+        assertRefused(needle(out), out, "setting 'generation.built_in_haystack' (was false, now true");
+        Files.writeString(a.resolve("essay.txt"), "Lemons grow on trees in the valley. ".repeat(40));
+        assertRefused(needle(out, "--haystack", a.toString()), out, "another data file essay.txt (its sha256 was ");
     }
 
     @Test
