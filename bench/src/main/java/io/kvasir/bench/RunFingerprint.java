@@ -35,19 +35,27 @@ public final class RunFingerprint {
     /**
      * @param metadata   the run's {@link RunMetadata} (model fingerprint, method, compression, KV storage)
      * @param generation the settings that shape each answer (max new tokens, prompts, truncation, ...)
-     * @param dataFiles  every input file the results come from, with distinct file names
+     * @param dataFiles  {@link #describe} of every input file the results come from
      * @param outputs    names of the files the run writes into its folder
      */
-    public RunFingerprint(ObjectNode metadata, ObjectNode generation, List<Path> dataFiles, List<String> outputs) {
+    public RunFingerprint(ObjectNode metadata, ObjectNode generation, ObjectNode dataFiles, List<String> outputs) {
         settings = JSON.createObjectNode();
         for (String key : List.of("model_fingerprint", "method", "compression", "kv_storage", "sampling")) {
             settings.set(key, metadata.get(key));
         }
         settings.set("generation", generation);
-        ObjectNode files = settings.putObject("data_files");
-        for (Path f : dataFiles) {
-            // By name, not path: the same task from another --data folder must match, or be refused.
-            ObjectNode o = files.putObject(f.getFileName().toString());
+        settings.set("data_files", dataFiles);
+        this.outputs = List.copyOf(outputs);
+    }
+
+    /**
+     * Size and sha256 of each file, by file name, not path: the same task read from another --data folder must
+     * match, or be refused. Computed once for all the points of a sweep.
+     */
+    public static ObjectNode describe(List<Path> files) {
+        ObjectNode described = JSON.createObjectNode();
+        for (Path f : files) {
+            ObjectNode o = described.putObject(f.getFileName().toString());
             try {
                 o.put("bytes", Files.size(f));
             } catch (IOException e) {
@@ -55,7 +63,7 @@ public final class RunFingerprint {
             }
             o.put("sha256", RunMetadata.sha256(f));
         }
-        this.outputs = List.copyOf(outputs);
+        return described;
     }
 
     /**

@@ -88,14 +88,15 @@ final class LongBenchCommand implements Callable<Integer> {
             if (maxNewTokens == null) generation.putNull("max_new_tokens"); else generation.put("max_new_tokens", maxNewTokens);
             generation.put("max_input_tokens", limitTokens);
             generation.put("profile", profile);
-            List<Path> dataFiles = names.stream().map(n -> data.resolve(n + ".jsonl")).filter(Files::isRegularFile).toList();
             List<String> outputs = new ArrayList<>(names.stream().map(n -> n + ".jsonl").toList());
             outputs.addAll(List.of("run.json", "result.json"));
-            sweep.run(spec.commandLine().getErr(), p -> new RunFingerprint(p.metadata(), generation, dataFiles, outputs),
-                    results.overwrite, p -> {
+            ObjectNode dataFiles = RunFingerprint.describe(
+                    names.stream().map(n -> data.resolve(n + ".jsonl")).filter(Files::isRegularFile).toList());
+            sweep.run(spec.commandLine().getErr(), () -> LongBenchRunner.validate(data, names),
+                    p -> new RunFingerprint(p.metadata(), generation, dataFiles, outputs), results.overwrite, p -> {
                         LongBenchRunner r = new LongBenchRunner(m, data, p.dir(), limitTokens, profile, p.config(),
                                 p.storage(), p.metadata(), limit, maxNewTokens);
-                        return new Sweep.Job<>(() -> r.validate(names), () -> r.pending(names), done -> {
+                        return new Sweep.Job<>(() -> r.pending(names), done -> {
                             r.runAll(names, done);
                             return p.dir();
                         });

@@ -107,7 +107,6 @@ final class NeedleCommand implements Callable<Integer> {
                 text(question, NeedleTask.DEFAULT.question()), text(template, NeedleTask.DEFAULT.template()));
         WritableCheck.folder(results.out, "--out");
         List<Path> haystackFiles = haystack == null ? List.of() : Haystack.files(haystack);
-        haystackFiles.forEach(Utf8File::read); // text that is not UTF-8 fails here, naming FILE:LINE, before any output
         Sweep sweep = Sweep.of(model, compression, kvStorage, results.out, 0);
         PrintWriter w = spec.commandLine().getOut();
         try (Model m = model.load()) {
@@ -119,12 +118,14 @@ final class NeedleCommand implements Callable<Integer> {
             generation.put("template", task.template());
             generation.put("built_in_haystack", haystack == null);
             haystackFiles.forEach(f -> generation.withArray("haystack_files").add(f.getFileName().toString()));
+            ObjectNode dataFiles = RunFingerprint.describe(haystackFiles);
             List<ObjectNode> summaries = sweep.run(spec.commandLine().getErr(),
-                    p -> new RunFingerprint(p.metadata(), generation, haystackFiles, NeedleRunner.OUTPUTS),
+                    () -> haystackFiles.forEach(Utf8File::read), // not UTF-8: FILE:LINE, before any output
+                    p -> new RunFingerprint(p.metadata(), generation, dataFiles, NeedleRunner.OUTPUTS),
                     results.overwrite, p -> {
                         NeedleRunner r = new NeedleRunner(m, grid, haystack, p.dir(), task, p.config(), p.storage(),
                                 p.metadata(), maxNewTokens);
-                        return new Sweep.Job<>(() -> { }, r::pending, r::run); // the haystack was checked above
+                        return new Sweep.Job<>(r::pending, r::run);
                     });
             for (int i = 0; i < summaries.size(); i++) {
                 ObjectNode s = summaries.get(i);

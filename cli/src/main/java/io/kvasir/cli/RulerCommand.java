@@ -97,14 +97,15 @@ final class RulerCommand implements Callable<Integer> {
             ObjectNode generation = Json.object();
             generation.put("max_new_tokens", maxNewTokens);
             generation.put("max_input_tokens", limitTokens);
-            List<Path> dataFiles = names.stream().map(t -> data.resolve(t + ".jsonl")).filter(Files::isRegularFile).toList();
             List<String> outputs = new ArrayList<>(names.stream().map(t -> t + ".jsonl").toList());
             outputs.add("result.json");
-            List<ObjectNode> scores = sweep.run(spec.commandLine().getErr(),
+            ObjectNode dataFiles = RunFingerprint.describe(
+                    names.stream().map(t -> data.resolve(t + ".jsonl")).filter(Files::isRegularFile).toList());
+            List<ObjectNode> scores = sweep.run(spec.commandLine().getErr(), () -> RulerRunner.validate(data, names),
                     p -> new RunFingerprint(p.metadata(), generation, dataFiles, outputs), results.overwrite, p -> {
                         RulerRunner r = new RulerRunner(m, data, p.dir(), limitTokens, p.config(), p.storage(),
                                 p.metadata(), limit, maxNewTokens);
-                        return new Sweep.Job<>(() -> r.validate(names), () -> r.pending(names), done -> r.runAll(names, done));
+                        return new Sweep.Job<>(() -> r.pending(names), done -> r.runAll(names, done));
                     });
             var w = spec.commandLine().getOut();
             for (int i = 0; i < scores.size(); i++) {

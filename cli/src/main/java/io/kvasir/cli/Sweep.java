@@ -29,11 +29,8 @@ final class Sweep {
     /** One combination: its folder name, settings, output folder and the metadata its result files carry. */
     record Point(String name, CompressionConfig config, KvStorage storage, Path dir, ObjectNode metadata) {}
 
-    /**
-     * One point's work: checking its inputs (before anything is written), the items left to run, and running them
-     * (itemDone after each).
-     */
-    record Job<T>(Runnable validate, IntSupplier pending, Function<Consumer<String>, T> run) {}
+    /** One point's work: the items left to run, and running them (itemDone after each). */
+    record Job<T>(IntSupplier pending, Function<Consumer<String>, T> run) {}
 
     private final List<Point> points;
     private final Path out;
@@ -99,15 +96,16 @@ final class Sweep {
 
     /**
      * Runs every point's job in order under one progress bar on err; returns their results. Before the first item
-     * runs: every point's inputs are validated, then every point's folder is checked against its fingerprint (a folder
-     * holding results of other settings is refused, naming the first difference) or, with overwrite, cleared of the
-     * results kvasir wrote there; then each point's fingerprint is recorded. A sweep also refuses an --out holding a
-     * single run's results, which 'kvasir compare' would read instead of the sweep's folders.
+     * runs: the inputs the points share are validated (validateInputs, which fails on a bad data file before anything
+     * is written), then every point's folder is checked against its fingerprint (a folder holding results of other
+     * settings is refused, naming the first difference) or, with overwrite, cleared of the results kvasir wrote there;
+     * then each point's fingerprint is recorded. A sweep also refuses an --out holding a single run's results, which
+     * 'kvasir compare' would read instead of the sweep's folders.
      */
-    <T> List<T> run(PrintWriter err, Function<Point, RunFingerprint> fingerprints, boolean overwrite,
-                    Function<Point, Job<T>> jobs) {
+    <T> List<T> run(PrintWriter err, Runnable validateInputs, Function<Point, RunFingerprint> fingerprints,
+                    boolean overwrite, Function<Point, Job<T>> jobs) {
+        validateInputs.run();
         List<Job<T>> list = points.stream().map(jobs).toList();
-        list.forEach(j -> j.validate().run());
         List<RunFingerprint> f = points.stream().map(fingerprints).toList();
         boolean singleRunInSweepFolder = points.size() > 1 && Files.exists(out.resolve(RunFingerprint.FILE));
         if (singleRunInSweepFolder && !overwrite) {

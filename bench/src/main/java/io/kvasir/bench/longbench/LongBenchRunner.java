@@ -51,8 +51,8 @@ public record LongBenchRunner(Model model, Path dataDir, Path outDir, int maxInp
     }
 
     /** Reads every dataset's data file, failing on an unknown name or a malformed line (FILE:LINE) before any run. */
-    public void validate(List<String> names) {
-        for (String name : names) rows(name);
+    public static void validate(Path dataDir, List<String> names) {
+        for (String name : names) examples(dataDir, name);
     }
 
     /** Examples of the datasets (after the limit) not yet in their prediction files. */
@@ -68,7 +68,7 @@ public record LongBenchRunner(Model model, Path dataDir, Path outDir, int maxInp
     /** Runs the datasets, calling exampleDone after each new prediction; then writes run.json with the totals. */
     public void runAll(List<String> names, Consumer<String> exampleDone) {
         long start = System.nanoTime();
-        validate(names);
+        validate(dataDir, names);
         writeMetadata(metadata);
         for (String name : names) run(name, exampleDone);
         List<JsonNode> lines = new ArrayList<>();
@@ -100,8 +100,14 @@ public record LongBenchRunner(Model model, Path dataDir, Path outDir, int maxInp
                 .orElseThrow(() -> new IllegalArgumentException("unknown LongBench dataset '" + name + "'"));
     }
 
-    /** The dataset's examples (after the limit), each checked for the fields its prompt and score need. */
+    /** The dataset's examples (after the limit). */
     private List<JsonlFile.Line> rows(String name) {
+        List<JsonlFile.Line> rows = examples(dataDir, name);
+        return limitPerDataset > 0 && rows.size() > limitPerDataset ? rows.subList(0, limitPerDataset) : rows;
+    }
+
+    /** Every example of the dataset, each checked for the fields its prompt and score need. */
+    private static List<JsonlFile.Line> examples(Path dataDir, String name) {
         dataset(name);
         Path in = dataDir.resolve(name + ".jsonl");
         if (!Files.isRegularFile(in)) throw new IllegalArgumentException("no data file " + in);
@@ -111,7 +117,7 @@ public record LongBenchRunner(Model model, Path dataDir, Path outDir, int maxInp
             row.requireText("context");
             row.require("answers");
         }
-        return limitPerDataset > 0 && rows.size() > limitPerDataset ? rows.subList(0, limitPerDataset) : rows;
+        return rows;
     }
 
     ObjectNode predict(LongBenchDataset dataset, String name, JsonlFile.Line data, Generator generator) {

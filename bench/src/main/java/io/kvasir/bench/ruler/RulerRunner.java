@@ -36,8 +36,8 @@ public record RulerRunner(Model model, Path dataDir, Path outDir, int maxInputTo
     public static final int MAX_NEW_TOKENS = 64;
 
     /** Reads every task's data file, failing on a missing file or a malformed line (FILE:LINE) before any run. */
-    public void validate(List<String> tasks) {
-        for (String t : tasks) rows(t);
+    public static void validate(Path dataDir, List<String> tasks) {
+        for (String t : tasks) examples(dataDir, t);
     }
 
     /** Examples of the tasks (after the limit) not yet in their prediction files. */
@@ -104,7 +104,7 @@ public record RulerRunner(Model model, Path dataDir, Path outDir, int maxInputTo
      */
     public ObjectNode runAll(List<String> tasks, Consumer<String> exampleDone) {
         long start = System.nanoTime();
-        validate(tasks);
+        validate(dataDir, tasks);
         ObjectNode result = JSON.createObjectNode();
         List<JsonNode> lines = new ArrayList<>();
         List<String> notes = new ArrayList<>();
@@ -130,8 +130,14 @@ public record RulerRunner(Model model, Path dataDir, Path outDir, int maxInputTo
         return result;
     }
 
-    /** The task's examples (after the limit), each checked for the fields a run and its score need. */
+    /** The task's examples (after the limit). */
     private List<JsonlFile.Line> rows(String task) {
+        List<JsonlFile.Line> rows = examples(dataDir, task);
+        return limitPerTask > 0 && rows.size() > limitPerTask ? rows.subList(0, limitPerTask) : rows;
+    }
+
+    /** Every example of the task, each checked for the fields a run and its score need. */
+    private static List<JsonlFile.Line> examples(Path dataDir, String task) {
         Path in = dataDir.resolve(task + ".jsonl");
         if (!Files.isRegularFile(in)) throw new IllegalArgumentException("no RULER data file " + in);
         List<JsonlFile.Line> rows = JsonlFile.read(in);
@@ -139,7 +145,7 @@ public record RulerRunner(Model model, Path dataDir, Path outDir, int maxInputTo
             row.requireText("input");
             row.requireArray("outputs");
         }
-        return limitPerTask > 0 && rows.size() > limitPerTask ? rows.subList(0, limitPerTask) : rows;
+        return rows;
     }
 
     private Map<String, JsonNode> done(String task) {
