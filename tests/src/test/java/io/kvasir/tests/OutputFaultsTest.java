@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -90,11 +89,8 @@ class OutputFaultsTest {
     /** A JVM with a 64 MiB heap asked for a 3-million-entry KV cache: one line, exit 1, no stack trace. */
     @Test
     void outOfMemoryIsOneLineWithTheHeapAndHowToRaiseIt() throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-Xmx64m", "-cp", System.getProperty("java.class.path"),
-                "io.kvasir.cli.KvasirCommand", "bench", "--model", MODEL, "--synthetic-context", "3000000",
-                "--max-new-tokens", "2", "--reps", "1"));
-        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = Cli.start(List.of("-Xmx64m"), "bench", "--model", MODEL, "--synthetic-context", "3000000",
+                "--max-new-tokens", "2", "--reps", "1");
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(1, p.waitFor(), err);
         List<String> lines = err.lines().filter(l -> !l.startsWith("WARNING: Using incubator modules")).toList();

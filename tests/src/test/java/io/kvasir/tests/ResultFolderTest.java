@@ -35,6 +35,13 @@ class ResultFolderTest {
         return a.toArray(String[]::new);
     }
 
+    /** args with the value of one of needle()'s flags changed. */
+    private static String[] with(String[] args, String flag, String value) {
+        String[] a = args.clone();
+        a[List.of(a).indexOf(flag) + 1] = value;
+        return a;
+    }
+
     /** Exit 2, one stderr line holding every part, and not a byte changed under dir. */
     private static void assertRefused(String[] args, Path dir, String... parts) {
         Map<String, String> before = Folders.snapshot(dir);
@@ -59,9 +66,7 @@ class ResultFolderTest {
                 "setting 'compression.budget' (was 32, now 64");
         assertRefused(needle(out, "--method", "snapkv", "--budget", "32", "--window", "8", "--kv-bits", "8",
                 "--quant-group", "16"), out, "setting 'kv_storage.bits' (was 32, now 8");
-        String[] longer = needle(out, "--method", "snapkv", "--budget", "32", "--window", "8");
-        longer[List.of(longer).indexOf("--max-new-tokens") + 1] = "4";
-        assertRefused(longer, out, "setting 'generation.max_new_tokens' (was 3, now 4");
+        assertRefused(with(needle(out, "--method", "snapkv", "--budget", "32", "--window", "8"), "--max-new-tokens", "4"), out, "setting 'generation.max_new_tokens' (was 3, now 4");
         assertRefused(new String[] {"needle", "--model", Fixtures.model("llama-gqa-bf16").toString(), "--min-length",
             "300", "--max-length", "420", "--step", "60", "--depth-count", "2", "--max-new-tokens", "3", "--out",
             out.toString(), "--method", "snapkv", "--budget", "32", "--window", "8"}, out, "setting 'model_fingerprint'");
@@ -210,6 +215,36 @@ class ResultFolderTest {
         Cli again = Cli.run(needle(killed, method));
         assertEquals(0, again.exitCode(), again.err());
         assertEquals(before.get("cells.jsonl"), Folders.snapshot(killed).get("cells.jsonl"), "a finished run runs nothing");
+    }
+
+    /** A real SIGKILL of a separate JVM after its third cell, then a resume in this one. */
+    @Test
+    void aRunKilledMidwayResumesToTheCellsOfAnUninterruptedOne(@TempDir Path tmp) throws Exception {
+        Path whole = tmp.resolve("whole"), killed = tmp.resolve("killed");
+        // 21 lengths x 2 depths
+        String[] args = with(with(needle(killed, "--method", "h2o", "--budget", "48", "--window", "8"), "--max-length",
+                "700"), "--step", "20");
+        Process p = Cli.start(List.of(), args);
+        Path cellsFile = killed.resolve("cells.jsonl");
+        while (p.isAlive() && (!Files.exists(cellsFile) || Files.readAllLines(cellsFile).size() < 3)) Thread.sleep(2);
+        p.destroyForcibly().waitFor();
+        int before = Files.readAllLines(cellsFile).size();
+        org.junit.jupiter.api.Assumptions.assumeTrue(before < 42, "the run ended before the kill");
+        assertFalse(Files.exists(killed.resolve("summary.json")), "killed before the end");
+
+        Cli resumed = Cli.run(args);
+        assertEquals(0, resumed.exitCode(), resumed.err());
+        assertEquals(0, Cli.run(with(args, "--out", whole.toString())).exitCode());
+        Map<String, JsonNode> a = cells(whole), b = cells(killed);
+        assertEquals(42, a.size());
+        assertEquals(a.keySet(), b.keySet());
+        for (String key : a.keySet()) {
+            for (String field : List.of("model_response", "score", "score_heatmap", "prompt_tokens", "kv_bytes")) {
+                assertEquals(a.get(key).get(field), b.get(key).get(field), key + " " + field);
+            }
+        }
+        assertEquals(JSON.readTree(whole.resolve("summary.json").toFile()).get("scores_by_depth"),
+                JSON.readTree(killed.resolve("summary.json").toFile()).get("scores_by_depth"));
     }
 
     private static Map<String, JsonNode> cells(Path dir) throws IOException {
