@@ -1,5 +1,6 @@
 package io.kvasir.bench.needle;
 
+import io.kvasir.bench.AtomicFile;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -7,7 +8,6 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -30,8 +30,7 @@ public final class HeatmapImage {
     }
 
     /** rows = depths ascending top to bottom, columns = context lengths ascending; title above the grid. */
-    public static void write(double[][] table, List<Integer> lengths, List<Integer> depths, String title, Path png)
-            throws IOException {
+    public static void write(double[][] table, List<Integer> lengths, List<Integer> depths, String title, Path png) {
         System.setProperty("java.awt.headless", "true");
         Font titleFont = new Font(Font.SANS_SERIF, Font.BOLD, 13);
         int cell = 28, left = 90, top = 40, bottom = 90, right = 80;
@@ -91,6 +90,6 @@ public final class HeatmapImage {
         g.drawString("1", barX + 18, top + 8);
         g.drawString("0", barX + 18, top + barH);
         g.dispose();
-        ImageIO.write(img, "png", png.toFile());
+        AtomicFile.write(png, out -> ImageIO.write(img, "png", out));
     }
 }

@@ -10,11 +10,11 @@ import org.junit.jupiter.api.Test;
 class NeedleScoresTest {
     @Test
     void referenceGrid() {
-        NeedleGrid g = NeedleGrid.of(1000, 8000, 100, 10);
+        NeedleGrid g = NeedleGrid.of(1000, 8000, 100, NeedleGrid.depths(10));
         assertEquals(71, g.lengths().size());
         assertEquals(8000, g.maxLength());
         assertEquals(List.of(0, 11, 22, 33, 44, 56, 67, 78, 89, 100), g.depths());
-        assertEquals(List.of(1000, 1300), NeedleGrid.of(1000, 1500, 300, 2).lengths());
+        assertEquals(List.of(1000, 1300), NeedleGrid.of(1000, 1500, 300, NeedleGrid.depths(2)).lengths());
     }
 
     @Test
