@@ -6,7 +6,6 @@ import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
-import io.kvasir.model.ModelFormatException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +62,7 @@ public final class ChatTemplate {
             try {
                 return Optional.of(new ChatTemplate(Files.readString(jinjaFile), specials));
             } catch (IOException e) {
-                throw new ModelFormatException(jinjaFile + ": cannot read: " + e.getMessage(), e);
+                throw new TokenizerFormatException(jinjaFile + ": cannot read: " + e.getMessage(), e);
             }
         }
         Path jsonFile = modelDir.resolve("chat_template.json");
@@ -90,9 +89,9 @@ public final class ChatTemplate {
                     return Optional.of(new ChatTemplate(t.get("template").asText(), specials));
                 }
             }
-            throw new ModelFormatException(file + ": chat_template lists named templates but none is called 'default'");
+            throw new TokenizerFormatException(file + ": chat_template lists named templates but none is called 'default'");
         }
-        throw new ModelFormatException(file + ": chat_template is neither a string nor a list of named templates");
+        throw new TokenizerFormatException(file + ": chat_template is neither a string nor a list of named templates");
     }
 
     /** Renders messages; with addGenerationPrompt the template's assistant header is appended. */

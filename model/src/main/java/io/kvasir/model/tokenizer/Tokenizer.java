@@ -2,7 +2,6 @@ package io.kvasir.model.tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kvasir.model.ModelFormatException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +65,7 @@ public final class Tokenizer {
         try {
             return fromJson(root, config);
         } catch (IllegalArgumentException e) {
-            throw new ModelFormatException(file + ": " + e.getMessage(), e);
+            throw new TokenizerFormatException(file + ": " + e.getMessage(), e);
         }
     }
 
@@ -127,7 +126,7 @@ public final class Tokenizer {
     static JsonNode readJson(Path file, boolean required) {
         if (!Files.exists(file)) {
             if (required) {
-                throw new ModelFormatException(file + ": file not found");
+                throw new TokenizerFormatException(file + ": file not found");
             }
             return null;
         }
@@ -137,9 +136,9 @@ public final class Tokenizer {
             String where = e.getLocation() == null ? ""
                     : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
             String why = e.getOriginalMessage() == null ? "malformed" : e.getOriginalMessage().lines().findFirst().orElse("");
-            throw new ModelFormatException(file + ": not valid JSON: " + why + where, e);
+            throw new TokenizerFormatException(file + ": not valid JSON: " + why + where, e);
         } catch (IOException e) {
-            throw new ModelFormatException(file + ": cannot read: " + e.getMessage(), e);
+            throw new TokenizerFormatException(file + ": cannot read: " + e.getMessage(), e);
         }
     }
 

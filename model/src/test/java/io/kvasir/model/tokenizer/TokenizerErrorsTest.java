@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kvasir.model.ModelFormatException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +18,7 @@ class TokenizerErrorsTest {
 
     private String failure(Path modelDir) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Tokenizer.load(modelDir));
-        assertTrue(e instanceof ModelFormatException, e.getClass().getName());
+        assertTrue(e instanceof TokenizerFormatException, e.getClass().getName());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
         return e.getMessage();
     }
