@@ -11,6 +11,7 @@ import io.kvasir.model.ForwardPass;
 import io.kvasir.model.GenerationRequest;
 import io.kvasir.model.Model;
 import io.kvasir.model.ModelConfig;
+import io.kvasir.model.Sampler;
 import java.lang.management.ManagementFactory;
 import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,25 +51,15 @@ class DecodeAllocationTest {
             float[] logits = forward.prefill(prompt, cache, policy);
             int position = PROMPT;
             for (int i = 0; i < WARM_UP; i++) {
-                logits = forward.decode(argmax(logits), position++, cache);
+                logits = forward.decode(Sampler.argmax(logits), position++, cache);
             }
             // All threads: the attention heads run on the fork/join workers.
             long before = threads.getTotalThreadAllocatedBytes();
             for (int i = 0; i < MEASURED; i++) {
-                logits = forward.decode(argmax(logits), position++, cache);
+                logits = forward.decode(Sampler.argmax(logits), position++, cache);
             }
             long perToken = (threads.getTotalThreadAllocatedBytes() - before) / MEASURED;
             assertTrue(perToken < BYTES_PER_TOKEN, name + ": decode allocated " + perToken + " bytes per token");
         }
-    }
-
-    private static int argmax(float[] x) {
-        int best = 0;
-        for (int i = 1; i < x.length; i++) {
-            if (x[i] > x[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }
