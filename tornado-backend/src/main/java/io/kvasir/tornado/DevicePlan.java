@@ -2,6 +2,9 @@ package io.kvasir.tornado;
 
 import io.kvasir.compression.KvCache;
 import io.kvasir.compression.KvStorage;
+import io.kvasir.kernels.tornado.AttentionKernels;
+import io.kvasir.kernels.tornado.LinearKernels;
+import io.kvasir.kernels.tornado.SelectionKernels;
 import io.kvasir.model.LayerWeights;
 import io.kvasir.model.ModelConfig;
 import io.kvasir.model.ModelWeights;

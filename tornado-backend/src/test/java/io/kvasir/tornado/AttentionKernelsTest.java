@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kvasir.kernels.ReferenceKernels;
 import io.kvasir.kernels.Rope;
+import io.kvasir.kernels.tornado.AttentionKernels;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

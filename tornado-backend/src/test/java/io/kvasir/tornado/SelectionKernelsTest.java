@@ -16,6 +16,7 @@ import io.kvasir.compression.ScorePooling;
 import io.kvasir.compression.TopK;
 import io.kvasir.compression.windowkv.ReviewWindows;
 import io.kvasir.compression.windowkv.WindowStrategy;
+import io.kvasir.kernels.tornado.SelectionKernels;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
