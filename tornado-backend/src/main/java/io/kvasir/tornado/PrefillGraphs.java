@@ -70,8 +70,6 @@ final class PrefillGraphs {
         FloatArray proj = new FloatArray(rows * hidden);
         FloatArray gate = new FloatArray(rows * c.intermediateSize());
         FloatArray up = new FloatArray(rows * c.intermediateSize());
-        FloatArray rowMax = new FloatArray(c.numHeads() * rows);
-        FloatArray rowSum = new FloatArray(c.numHeads() * rows);
         if (l == 0) {
             b.embedding.embed(g, "lookup", b.promptTokens, promptX, rows);
         }
@@ -86,7 +84,7 @@ final class PrefillGraphs {
         }
         g.task("ropeq", AttentionKernels::rope, q, t.freq, start, rows, c.numHeads(), d);
         g.task("ropek", AttentionKernels::rope, k, t.freq, start, rows, c.numKvHeads(), d);
-        g.task("attention", AttentionKernels::prefillAttention, q, k, v, attn, rowMax, rowSum, rows, c.numHeads(),
+        g.task("attention", AttentionKernels::prefillAttention, q, k, v, attn, rows, c.numHeads(),
                 c.numKvHeads(), d, scale);
         if (snap == null) {
             kv.storePrompt(g, "store", k, v, b.promptLength, rows);
