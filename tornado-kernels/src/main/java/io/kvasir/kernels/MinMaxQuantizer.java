@@ -53,16 +53,26 @@ public final class MinMaxQuantizer {
             lo = Math.min(lo, v);
             hi = Math.max(hi, v);
         }
-        float s = hi - lo < 1e-4f ? 1f : Math.min(qmax / (hi - lo), MAX_INVERSE_SCALE);
-        if (Math.abs(lo) * s > HALF_MAX) {
-            s = HALF_MAX / Math.abs(lo) * 0.999f;
-        }
+        float s = inverseScale(lo, hi, qmax);
         float z = -lo * s;
         for (int i = 0; i < n; i++) {
             float c = (float) Math.rint(x[off + i * stride] * s + z);
             codes[codesOff + i * codesStride] = (int) Math.max(0f, Math.min(qmax, c));
         }
         return new Group(Float.floatToFloat16(1f / s), Float.floatToFloat16(z));
+    }
+
+    /**
+     * The inverse scale of a group with range [lo, hi], both guards included. The TornadoVM KIVI
+     * kernels call this same body, so it is written in what they compile: no {@link Math#abs}.
+     */
+    public static float inverseScale(float lo, float hi, int qmax) {
+        float s = hi - lo < 1e-4f ? 1f : Math.min(qmax / (hi - lo), MAX_INVERSE_SCALE);
+        float absLo = lo < 0f ? -lo : lo;
+        if (absLo * s > HALF_MAX) {
+            s = HALF_MAX / absLo * 0.999f;
+        }
+        return s;
     }
 
     /** Quantizes a contiguous group x[0..n). */

@@ -1,4 +1,4 @@
-package io.kvasir.tornado;
+package io.kvasir.kernels.tornado;
 
 import uk.ac.manchester.tornado.api.annotations.Parallel;
 import uk.ac.manchester.tornado.api.math.TornadoMath;
@@ -7,10 +7,10 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
  * TornadoVM kernels of the prefill-time selection: observation-window scores (SnapKV, PyramidKV and
- * WindowKV's attention sums), GQA reduction, pooling, WindowKV's per-window scores, top-k with the
- * deterministic tie rule and the compaction of the kept K/V into the cache. Counterparts of
- * {@code ObservationScores}, {@code GqaScores}, {@code ScorePooling}, {@code ReviewWindows},
- * {@code TopK} and {@code KeptPositions} in the compression module.
+ * WindowKV's attention sums), GQA reduction, pooling, top-k with the deterministic tie rule and the
+ * compaction of the kept K/V into the cache. Counterparts of {@code ObservationScores},
+ * {@code GqaScores}, {@code ScorePooling}, {@code TopK} and {@code KeptPositions} in the compression
+ * module.
  */
 public final class SelectionKernels {
     /** GQA reductions, as {@code ScoreAggregation}. */
@@ -121,42 +121,6 @@ public final class SelectionKernels {
                     out.set(s * stride + j, maxPool == 1 ? max : sum / width);
                 }
             }
-        }
-    }
-
-    /**
-     * WindowKV window scores over attention [heads][reviewLength]: AVERAGE (maxStrategy 0) is the mean
-     * over heads and the window's tokens; MAX (1) the mean over heads of each head's top
-     * min(w/2, |window|) values. A value counts among the top k when fewer than k values of its window
-     * rank above it (larger, or equal at a lower index): no sort, no local arrays.
-     */
-    public static void windowScores(FloatArray attention, FloatArray scores, int heads, int reviewLength, int w,
-                                    int maxStrategy) {
-        int windows = (reviewLength + w - 1) / w;
-        for (@Parallel int m = 0; m < windows; m++) {
-            int from = m * w;
-            int len = Math.min(w, reviewLength - from);
-            int k = maxStrategy == 1 ? Math.min(w / 2, len) : len;
-            float sum = 0f;
-            for (int h = 0; h < heads; h++) {
-                int base = h * reviewLength + from;
-                for (int i = 0; i < len; i++) {
-                    float x = attention.get(base + i);
-                    int above = 0;
-                    if (maxStrategy == 1) {
-                        for (int o = 0; o < len; o++) {
-                            float y = attention.get(base + o);
-                            if (y > x || (y == x && o < i)) {
-                                above++;
-                            }
-                        }
-                    }
-                    if (above < k) {
-                        sum += x;
-                    }
-                }
-            }
-            scores.set(m, sum / ((float) heads * k));
         }
     }
 

@@ -1,5 +1,6 @@
-package io.kvasir.tornado;
+package io.kvasir.kernels.tornado;
 
+import io.kvasir.kernels.MinMaxQuantizer;
 import uk.ac.manchester.tornado.api.annotations.Parallel;
 import uk.ac.manchester.tornado.api.types.arrays.ByteArray;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
@@ -22,20 +23,7 @@ import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
  * scale/zero [S][capacity][dim/G]; residual [S][R+G][dim]; code scratch [S][G][dim] ints.
  */
 public final class QuantKernels {
-    private static final float MAX_INVERSE_SCALE = 20000f;
-    private static final float HALF_MAX = 65504f;
-
     private QuantKernels() {}
-
-    /** MinMaxQuantizer's inverse scale for a group with range [lo, hi]. */
-    private static float inverseScale(float lo, float hi, int qmax) {
-        float s = hi - lo < 1e-4f ? 1f : Math.min(qmax / (hi - lo), MAX_INVERSE_SCALE);
-        float absLo = lo < 0f ? -lo : lo;
-        if (absLo * s > HALF_MAX) {
-            s = HALF_MAX / absLo * 0.999f;
-        }
-        return s;
-    }
 
     private static int code(float x, float s, float z, int qmax) {
         float c = HalfBits.rint(x * s + z);
@@ -73,7 +61,7 @@ public final class QuantKernels {
                         lo = Math.min(lo, x);
                         hi = Math.max(hi, x);
                     }
-                    float inv = inverseScale(lo, hi, qmax);
+                    float inv = MinMaxQuantizer.inverseScale(lo, hi, qmax);
                     float z = -lo * inv;
                     for (int t = 0; t < group; t++) {
                         int r = (start.get(s) + t) % ringSize;
@@ -110,7 +98,7 @@ public final class QuantKernels {
                         lo = Math.min(lo, x);
                         hi = Math.max(hi, x);
                     }
-                    float inv = inverseScale(lo, hi, qmax);
+                    float inv = MinMaxQuantizer.inverseScale(lo, hi, qmax);
                     float z = -lo * inv;
                     for (int c = 0; c < group; c++) {
                         float x = HalfBits.halfToFloat(resValues.get(base + c));

@@ -1,4 +1,4 @@
-package io.kvasir.tornado;
+package io.kvasir.kernels.tornado;
 
 import uk.ac.manchester.tornado.api.math.TornadoMath;
 

@@ -1,4 +1,4 @@
-package io.kvasir.tornado;
+package io.kvasir.kernels.tornado;
 
 import uk.ac.manchester.tornado.api.annotations.Parallel;
 import uk.ac.manchester.tornado.api.math.TornadoMath;
@@ -7,7 +7,7 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
  * TornadoVM kernels of attention: RoPE, the per-stored-head KV cache (append, decode attention over
- * ragged lengths) and causal prefill attention with the attention mass H2O ranks by.
+ * ragged lengths) and causal prefill attention.
  *
  * <p>Cache layout on the device: {@code cache[(s * capacity + i) * headDim + d]} for stored head s,
  * entry i. Stored head s holds the K/V of KV head {@code s * kvHeads / storedHeads} (native GQA: one
@@ -143,18 +143,14 @@ public final class AttentionKernels {
     /**
      * Causal attention over a whole prompt: one work item per (head, query). Three passes over the
      * visible keys (max, sum of exponentials, weighted values) recompute the scores instead of storing a
-     * [T x T] row per query. The row's max and sum are kept for {@link #prefillMass}.
+     * [T x T] row per query.
      *
      * @param q      [T][heads][headDim] after RoPE
      * @param k      [T][kvHeads][headDim] after RoPE
      * @param v      [T][kvHeads][headDim]
      * @param out    [T][heads][headDim]
-     * @param rowMax [heads][T] score maximum of each query row
-     * @param rowSum [heads][T] sum of exp(score - max) of each query row
      */
-    public static void prefillAttention(FloatArray q, FloatArray k, FloatArray v, FloatArray out,
-                                        FloatArray rowMax, FloatArray rowSum,
-                                        int tokens, int heads, int kvHeads, int headDim, float scale) {
+    public static void prefillAttention(FloatArray q, FloatArray k, FloatArray v, FloatArray out, int tokens, int heads, int kvHeads, int headDim, float scale) {
         for (@Parallel int h = 0; h < heads; h++) {
             for (@Parallel int t = 0; t < tokens; t++) {
                 int kvOff = (h * kvHeads / heads) * headDim;
@@ -190,32 +186,6 @@ public final class AttentionKernels {
                         out.set(qOff + d, out.get(qOff + d) + p * v.get(j * kvStride + kvOff + d));
                     }
                 }
-                rowMax.set(h * tokens + t, max);
-                rowSum.set(h * tokens + t, sum);
-            }
-        }
-    }
-
-    /**
-     * H2O's accumulated attention: mass[h][j] = sum over queries t >= j of softmax_t(j), one work item
-     * per (head, key), from the row statistics {@link #prefillAttention} left; no races, no atomics.
-     */
-    public static void prefillMass(FloatArray q, FloatArray k, FloatArray rowMax, FloatArray rowSum, FloatArray mass,
-                                   int tokens, int heads, int kvHeads, int headDim, float scale) {
-        for (@Parallel int h = 0; h < heads; h++) {
-            for (@Parallel int j = 0; j < tokens; j++) {
-                int kvOff = (h * kvHeads / heads) * headDim;
-                int kvStride = kvHeads * headDim;
-                float acc = 0f;
-                for (int t = j; t < tokens; t++) {
-                    int qOff = (t * heads + h) * headDim;
-                    float z = 0f;
-                    for (int d = 0; d < headDim; d++) {
-                        z += (scale * q.get(qOff + d)) * k.get(j * kvStride + kvOff + d);
-                    }
-                    acc += (float) TornadoMath.exp((double) (z - rowMax.get(h * tokens + t))) * (1f / rowSum.get(h * tokens + t));
-                }
-                mass.set(h * tokens + j, acc);
             }
         }
     }
