@@ -80,7 +80,7 @@ public final class ForwardPass implements ForwardBackend {
             }
             float[] mass = policy.needsAttentionMass() ? new float[c.numHeads() * n] : null;
             PrefillAttention.run(q, k, v, n, c.numHeads(), c.numKvHeads(), c.headDim(), attn, mass);
-            int[][] kept = policy.select(new LayerPrefill(l, layout, n, k, v, q, mass));
+            int[][] kept = policy.selectInCacheOrder(new LayerPrefill(l, layout, n, k, v, q, mass));
             cache.storePrefill(l, k, v, n, kept);
             w.wo().matmul(attn, n, proj);
             addInPlace(x, proj);

@@ -45,6 +45,22 @@ public final class MinMaxQuantizer {
      */
     public static Group quantize(float[] x, int off, int stride, int n, int bits,
                                  int[] codes, int codesOff, int codesStride) {
+        return quantize(x, off, stride, n, bits, codes, codesOff, codesStride, false);
+    }
+
+    /**
+     * {@link #quantize} with the inverse scale rounded as torch computes hqq's {@code max_v / (hi - lo)}:
+     * a number divided by a tensor is {@code reciprocal(tensor) * number}, two float32 roundings, which
+     * differs from one division in the last bit for some ranges and then moves codes that sit on a
+     * rounding boundary (QPruningKV parity, {@code --quant reference}).
+     */
+    public static Group quantizeAsTorch(float[] x, int off, int stride, int n, int bits,
+                                        int[] codes, int codesOff, int codesStride) {
+        return quantize(x, off, stride, n, bits, codes, codesOff, codesStride, true);
+    }
+
+    private static Group quantize(float[] x, int off, int stride, int n, int bits,
+                                  int[] codes, int codesOff, int codesStride, boolean torchDivision) {
         int qmax = (1 << checkBits(bits)) - 1;
         float lo = Float.POSITIVE_INFINITY;
         float hi = Float.NEGATIVE_INFINITY;
@@ -53,7 +69,8 @@ public final class MinMaxQuantizer {
             lo = Math.min(lo, v);
             hi = Math.max(hi, v);
         }
-        float s = hi - lo < 1e-4f ? 1f : Math.min(qmax / (hi - lo), MAX_INVERSE_SCALE);
+        float inverse = torchDivision ? 1f / (hi - lo) * qmax : qmax / (hi - lo);
+        float s = hi - lo < 1e-4f ? 1f : Math.min(inverse, MAX_INVERSE_SCALE);
         if (Math.abs(lo) * s > HALF_MAX) {
             s = HALF_MAX / Math.abs(lo) * 0.999f;
         }
