@@ -33,6 +33,9 @@ float32 K/V entry is multiplied by (1 + 1e-6 u), u uniform in [-1, 1], before it
 legitimately have, and the fp16 rounding and the quantization amplify it: an entry near an fp16 or
 a code boundary moves by a whole step. The Java test's bound is derived from it.
 
+Also writes tests/fixtures/qpruning/hqq-roundtrip.json: hqq's dequantized values of a small random
+layer cache at every bit width and two groups (see hqq_roundtrip), for a bit-exact check.
+
 usage: qpruning_reference.py --qpruningkv DIR [--fixtures tests/fixtures] [--only MODEL ...]"""
 
 import argparse
@@ -206,6 +209,57 @@ def build(folder, utils, seed):
             "perturbation": PERTURBATION, "cases": cases}
 
 
+def hqq_roundtrip(seed):
+    """hqq's codes and fp16 dequantization of one small layer cache [1, H, T, D] (keys axis 1, values
+    axis 0), for a bit-exact check of the quantizer without a model forward in between. Data are
+    drawn until a one-division inverse scale (qmax / range instead of torch's reciprocal(range) *
+    qmax) changes at least one value somewhere (it changes the last bit of some scales, and that
+    moves only a code on a rounding boundary), and float32 dequantization arithmetic changes values
+    in every case, so the check tells both apart from hqq."""
+    from hqq.core.quantize import Quantizer
+    heads, tokens, dim = 2, 8, 16
+    gen = torch.Generator().manual_seed(seed)
+    while True:
+        x = (torch.randn(1, heads, tokens, 2, dim, generator=gen) * 1.5).half()
+        cases, division_tells, arithmetic_tells = [], False, True
+        for bits in BITS:
+            for group in [32, 16]:
+                case = {"bits": bits, "group": group}
+                for name, axis, which in [("keys", AXIS_KEY, 0), ("values", AXIS_VALUE, 1)]:
+                    t = x[:, :, :, which, :].contiguous()
+                    q, meta = Quantizer.quantize(t, nbits=bits, group_size=group, axis=axis, device="cpu",
+                                                 compute_dtype=torch.float16)
+                    meta["compute_dtype"] = torch.float16
+                    Quantizer.cuda(q, meta=meta, device="cpu")
+                    exact = Quantizer.dequantize(q, meta).float().flatten()
+                    division_tells |= bool((emulate(t, bits, group, axis, True, False) != exact).any())
+                    arithmetic_tells &= bool((emulate(t, bits, group, axis, False, True) != exact).any())
+                    assert bool((emulate(t, bits, group, axis, True, True) == exact).all()), "emulation != hqq"
+                    case[name] = [float(v) for v in exact]
+                cases.append(case)
+        if division_tells and arithmetic_tells:
+            return {"heads": heads, "tokens": tokens, "dim": dim, "axis_key": AXIS_KEY, "axis_value": AXIS_VALUE,
+                    "keys": [float(v) for v in x[0, :, :, 0, :].float().flatten()],
+                    "values": [float(v) for v in x[0, :, :, 1, :].float().flatten()], "cases": cases}
+
+
+def emulate(t, bits, group, axis, fp16_arithmetic, torch_division):
+    """hqq's quantize-dequantize written out, with one of its two roundings changed (see hqq_roundtrip)."""
+    w = t.float().reshape([-1, group]) if axis == 1 else t.float().reshape([group, -1])
+    lo, hi = w.min(dim=axis, keepdim=True)[0], w.max(dim=axis, keepdim=True)[0]
+    qmax = 2 ** bits - 1
+    inverse = (1.0 / (hi - lo)) * qmax if torch_division else torch.full_like(hi, qmax) / (hi - lo)
+    s = inverse.clamp(max=2e4)
+    z = -lo * s
+    codes = torch.round(w * s + z).clamp(0, qmax)
+    scale16, zero16 = (1.0 / s).half(), z.half()
+    if fp16_arithmetic:
+        out = (codes.half() - zero16) * scale16
+    else:
+        out = (codes - zero16.float()) * scale16.float()
+    return out.float().flatten()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     root = Path(__file__).resolve().parents[1] / "fixtures"
@@ -218,7 +272,10 @@ def main():
     utils = load_snapkv(args.qpruningkv)
     out_dir = args.fixtures / "qpruning"
     out_dir.mkdir(exist_ok=True)
-    for i, name in enumerate(args.only):
+    roundtrip = out_dir / "hqq-roundtrip.json"
+    roundtrip.write_text(json.dumps(hqq_roundtrip(seed=2026), separators=(",", ":")) + "\n")
+    print(f"wrote {roundtrip} ({roundtrip.stat().st_size} bytes)")
+    for name in args.only:
         doc = build(args.fixtures / "models" / name, utils, seed=1000 + MODELS.index(name))
         path = out_dir / f"{name}.json"
         path.write_text(dump(doc))

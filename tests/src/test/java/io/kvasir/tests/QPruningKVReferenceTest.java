@@ -16,9 +16,13 @@ import io.kvasir.model.GenerationRequest;
 import io.kvasir.model.GenerationResult;
 import io.kvasir.model.Generator;
 import io.kvasir.model.Model;
+import io.kvasir.compression.quant.ReferenceLayerQuantizer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -92,6 +96,57 @@ class QPruningKVReferenceTest {
                 checkStoreOrder(r.cache(), c.get("store_order"));
             }
         }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> quantizerMatchesHqqBitForBit() {
+        // hqq 0.2.2's own codes and fp16 dequantization of a small [1, H, T, D] cache (the fixture tool
+        // checks that float32 dequantization or a one-division inverse scale would change some values).
+        JsonNode ref = Fixtures.json(Fixtures.ROOT.resolve("qpruning").resolve("hqq-roundtrip.json"));
+        int heads = ref.get("heads").asInt();
+        int tokens = ref.get("tokens").asInt();
+        int dim = ref.get("dim").asInt();
+        float[][] keys = perHead(floats(ref.get("keys")), heads);
+        float[][] values = perHead(floats(ref.get("values")), heads);
+        int[][] positions = new int[heads][];
+        for (int h = 0; h < heads; h++) {
+            positions[h] = IntStream.range(0, tokens).toArray();
+        }
+        return StreamSupport.stream(ref.get("cases").spliterator(), false).map(c -> DynamicTest.dynamicTest(
+                c.get("bits").asInt() + "-bit G=" + c.get("group").asInt(), () -> {
+                    HeadStore[] stores = ReferenceLayerQuantizer.quantize(0, keys, values, positions, dim,
+                            c.get("bits").asInt(), c.get("group").asInt(), tokens);
+                    float[] expectedKeys = floats(c.get("keys"));
+                    float[] expectedValues = floats(c.get("values"));
+                    float[] k = new float[dim];
+                    float[] v = new float[dim];
+                    for (int h = 0; h < heads; h++) {
+                        for (int t = 0; t < tokens; t++) {
+                            stores[h].readKey(t, k, 0);
+                            stores[h].readValue(t, v, 0);
+                            int at = (h * tokens + t) * dim;
+                            assertArrayEquals(Arrays.copyOfRange(expectedKeys, at, at + dim), k, 0f, "key h" + h + " t" + t);
+                            assertArrayEquals(Arrays.copyOfRange(expectedValues, at, at + dim), v, 0f, "value h" + h + " t" + t);
+                        }
+                    }
+                }));
+    }
+
+    private static float[] floats(JsonNode array) {
+        float[] out = new float[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) array.get(i).asDouble();
+        }
+        return out;
+    }
+
+    private static float[][] perHead(float[] flat, int heads) {
+        int n = flat.length / heads;
+        float[][] out = new float[heads][];
+        for (int h = 0; h < heads; h++) {
+            out[h] = Arrays.copyOfRange(flat, h * n, (h + 1) * n);
+        }
+        return out;
     }
 
     /** Every layer and stored head holds its prompt entries in the reference's cache order. */
