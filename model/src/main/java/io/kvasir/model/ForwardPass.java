@@ -67,7 +67,7 @@ public final class ForwardPass implements ForwardBackend {
         TransformerLayer.Attention attention = (layer, st) -> {
             float[] mass = policy.needsAttentionMass() ? new float[config.numHeads() * n] : null;
             PrefillAttention.run(st.q, st.k, st.v, n, config.numHeads(), config.numKvHeads(), config.headDim(), st.attn, mass);
-            int[][] kept = policy.select(new LayerPrefill(layer, layout, n, st.k, st.v, st.q, mass));
+            int[][] kept = policy.selectInCacheOrder(new LayerPrefill(layer, layout, n, st.k, st.v, st.q, mass));
             cache.storePrefill(layer, st.k, st.v, n, kept);
         };
         for (TransformerLayer layer : layers) {
