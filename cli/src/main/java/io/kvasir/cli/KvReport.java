@@ -2,18 +2,20 @@ package io.kvasir.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvasir.bench.AtomicFile;
 import io.kvasir.compression.CompressionConfig;
 import io.kvasir.compression.budget.ByteBudgetPlan;
 import io.kvasir.compression.cache.HeadStore;
-import io.kvasir.compression.cache.KiviHeadStore;
 import io.kvasir.compression.cache.KvCache;
 import io.kvasir.compression.cache.KvStorage;
+import io.kvasir.compression.cache.QuantizedHeadStore;
 import io.kvasir.model.GenerationResult;
 import io.kvasir.model.Model;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -65,7 +67,7 @@ final class KvReport {
                 HeadStore s = cache.head(l, h);
                 headBytes.add(s.bytes());
                 nominal += 2L * s.length() * cache.layout().headDim() * storage.bitsOf(l) / 8;
-                if (s instanceof KiviHeadStore q) {
+                if (s instanceof QuantizedHeadStore q) {
                     codes += q.codeBytes();
                     meta += q.metadataBytes();
                     residual += q.residualBytes();
@@ -88,7 +90,7 @@ final class KvReport {
                 held.add(s.length());
             }
         }
-        // The paper's equal-memory rule counts tokens x bits only (spec 3.7): report it beside the real bytes.
+        // The paper's equal-memory rule counts tokens x bits only (docs/methods/kivi.md#bytes-per-token): report it beside the real bytes.
         kv.put("nominal_bytes", nominal);
         return kv;
     }
@@ -121,7 +123,10 @@ final class KvReport {
         return o;
     }
 
-    /** Prompt positions a store kept (its entries below the prompt length, ascending). */
+    /**
+     * Prompt positions a store kept (its entries below the prompt length, which come first), ascending
+     * (the reference layout holds them in its cache order).
+     */
     static int[] keptPrompt(HeadStore s, int promptLength) {
         int n = 0;
         while (n < s.length() && s.position(n) < promptLength) {
@@ -131,6 +136,7 @@ final class KvReport {
         for (int i = 0; i < n; i++) {
             out[i] = s.position(i);
         }
+        Arrays.sort(out);
         return out;
     }
 
@@ -150,10 +156,6 @@ final class KvReport {
                 heads.add(Json.array(keptPrompt(cache.head(l, h), r.promptIds().length)));
             }
         }
-        try {
-            AtomicFile.write(file, Json.write(o).getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException("--kept-map " + file + ": cannot write (" + e.getMessage() + ")", e);
-        }
+        AtomicFile.write(file, Json.write(o).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -3,7 +3,7 @@ package io.kvasir.compression;
 import io.kvasir.compression.policy.CompressionPolicy;
 import io.kvasir.compression.policy.LayerPrefill;
 
-/** One policy per layer (LayerQuant's per-layer token budgets, spec 3.6). */
+/** One policy per layer (LayerQuant's per-layer token budgets, docs/methods/layerquant.md#the-rule). */
 final class PerLayerPolicy implements CompressionPolicy {
     private final CompressionPolicy[] perLayer;
 
@@ -19,6 +19,11 @@ final class PerLayerPolicy implements CompressionPolicy {
     @Override
     public int[][] select(LayerPrefill prefill) {
         return perLayer[prefill.layer()].select(prefill);
+    }
+
+    @Override
+    public int[][] selectInCacheOrder(LayerPrefill prefill) {
+        return perLayer[prefill.layer()].selectInCacheOrder(prefill);
     }
 
     @Override

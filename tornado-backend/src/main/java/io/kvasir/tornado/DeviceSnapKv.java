@@ -4,6 +4,7 @@ import io.kvasir.compression.policy.CompressionPolicy;
 import io.kvasir.compression.scoring.Pooling;
 import io.kvasir.compression.snapkv.SnapKvPolicy;
 import io.kvasir.compression.snapkv.SnapKvSelection;
+import io.kvasir.kernels.tornado.SelectionKernels;
 import java.util.Optional;
 
 /**

@@ -1,11 +1,11 @@
 package io.kvasir.bench.longbench;
 
-import io.kvasir.model.tokenizer.Tokenizer;
+import io.kvasir.tokenizer.Tokenizer;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.OptionalInt;
 
-/** LongBench middle truncation (spec 5.4) and the model-path rule for the input limit. */
+/** LongBench middle truncation (docs/benchmarks.md#truncation-and-generation) and the model-path rule for the input limit. */
 public final class PromptTruncation {
     private PromptTruncation() {}
 

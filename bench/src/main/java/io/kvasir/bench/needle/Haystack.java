@@ -1,6 +1,7 @@
 package io.kvasir.bench.needle;
 
-import io.kvasir.model.tokenizer.Tokenizer;
+import io.kvasir.bench.Utf8File;
+import io.kvasir.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,7 +13,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The haystack and needle insertion of spec 4.2 (KVCache-Factory's fixed behaviour: no special tokens
+ * The haystack and needle insertion of docs/benchmarks.md#haystack-and-needle (KVCache-Factory's fixed behaviour: no special tokens
  * when tokenizing, special tokens skipped when decoding, essay files sorted by name).
  */
 public final class Haystack {
@@ -67,16 +68,21 @@ public final class Haystack {
         return out;
     }
 
-    private static String readDir(Path dir) {
+    /** The files a --haystack folder contributes: its *.txt files in name order. */
+    public static List<Path> files(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
             List<Path> files = s.filter(p -> p.getFileName().toString().endsWith(".txt")).sorted().toList();
             if (files.isEmpty()) throw new IllegalArgumentException("no .txt files in --haystack " + dir);
-            StringBuilder sb = new StringBuilder();
-            for (Path f : files) sb.append(Files.readString(f, StandardCharsets.UTF_8));
-            return sb.toString();
+            return files;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read haystack " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    private static String readDir(Path dir) {
+        StringBuilder sb = new StringBuilder();
+        for (Path f : files(dir)) sb.append(Utf8File.read(f));
+        return sb.toString();
     }
 
     public static String builtIn() {

@@ -10,10 +10,10 @@ import io.kvasir.compression.scoring.ScoreAggregation;
 import io.kvasir.compression.scoring.TopK;
 
 /**
- * H2O, the one-shot prefill version of both reference repositories (baselines spec 2.3): per stored
+ * H2O, the one-shot prefill version of both reference repositories (docs/methods/h2o.md#the-rule): per stored
  * head, the {@code budget - window} candidates with the largest accumulated attention over all prompt
  * queries ("heavy hitters"), no pooling, plus the last {@code window} tokens. Nothing is evicted during
- * decoding; a streaming H2O is a different baseline (spec 8 #2).
+ * decoding; a streaming H2O is a different baseline (docs/methods/h2o.md#differences-from-the-reference).
  */
 public final class H2oPolicy implements CompressionPolicy {
     /** The method\'s name on the command line and in results. */
@@ -50,12 +50,17 @@ public final class H2oPolicy implements CompressionPolicy {
         return mask == AttentionMass.Mask.CAUSAL;
     }
 
+    @Override
+    public int[][] select(LayerPrefill prefill) {
+        return KeptPositions.ascending(selectInCacheOrder(prefill));
+    }
+
     /**
      * Uses {@link LayerPrefill#attentionMass()} when given (causal mode); otherwise computes it
      * from Q and K, which costs a second full attention pass over the prompt.
      */
     @Override
-    public int[][] select(LayerPrefill prefill) {
+    public int[][] selectInCacheOrder(LayerPrefill prefill) {
         int n = prefill.promptLength();
         KvLayout layout = prefill.layout();
         if (n <= budget) {
@@ -72,7 +77,7 @@ public final class H2oPolicy implements CompressionPolicy {
         float[][] perStored = GqaScores.perStoredHead(perQuery, layout, aggregation);
         int[][] kept = new int[perStored.length][];
         for (int s = 0; s < kept.length; s++) {
-            kept[s] = KeptPositions.withWindow(TopK.select(perStored[s], budget - window), n, window);
+            kept[s] = KeptPositions.withWindow(TopK.best(perStored[s], budget - window), n, window);
         }
         return kept;
     }

@@ -6,7 +6,7 @@ import io.kvasir.compression.policy.LayerPrefill;
 import io.kvasir.compression.snapkv.SnapKvSelection;
 
 /**
- * PyramidKV (baselines spec 2.5): SnapKV's scoring and selection with the per-layer counts of
+ * PyramidKV (docs/methods/pyramidkv.md#the-rule): SnapKV's scoring and selection with the per-layer counts of
  * {@link PyramidBudget}; each layer also keeps the observation window.
  */
 public final class PyramidKvPolicy implements CompressionPolicy {
@@ -32,10 +32,15 @@ public final class PyramidKvPolicy implements CompressionPolicy {
 
     @Override
     public int[][] select(LayerPrefill prefill) {
+        return KeptPositions.ascending(selectInCacheOrder(prefill));
+    }
+
+    @Override
+    public int[][] selectInCacheOrder(LayerPrefill prefill) {
         int n = prefill.promptLength();
         if (n <= budget.budget()) {
             return KeptPositions.all(prefill.layout(), n);
         }
-        return selection.select(prefill, budget.selected(prefill.layer(), n));
+        return selection.selectInCacheOrder(prefill, budget.selected(prefill.layer(), n));
     }
 }

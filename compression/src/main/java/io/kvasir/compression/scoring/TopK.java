@@ -3,8 +3,8 @@ package io.kvasir.compression.scoring;
 import java.util.Arrays;
 
 /**
- * Top-k with a deterministic tie rule: higher score first, then lower position (baselines spec 1.5,
- * WindowKV 3.4). PyTorch's topk gives no tie guarantee, and max-pooling plateaus make ties common, so
+ * Top-k with a deterministic tie rule: higher score first, then lower position (docs/methods/common.md#top-k-and-ties,
+ * docs/methods/windowkv.md#how-many-windows). PyTorch's topk gives no tie guarantee, and max-pooling plateaus make ties common, so
  * the rule has to be fixed for results to be reproducible.
  */
 public final class TopK {
@@ -12,10 +12,15 @@ public final class TopK {
 
     /** The k best positions of scores, ascending by position; all positions when k >= length. */
     public static int[] select(float[] scores, int k) {
-        int[] ranked = rank(scores);
-        int[] kept = Arrays.copyOf(ranked, Math.clamp(k, 0, ranked.length));
+        int[] kept = best(scores, k);
         Arrays.sort(kept);
         return kept;
+    }
+
+    /** The k best positions of scores, best first (torch.topk's sorted order); all when k >= length. */
+    public static int[] best(float[] scores, int k) {
+        int[] ranked = rank(scores);
+        return Arrays.copyOf(ranked, Math.clamp(k, 0, ranked.length));
     }
 
     /** Every position, best first (score descending, then position ascending). */

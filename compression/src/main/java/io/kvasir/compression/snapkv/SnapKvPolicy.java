@@ -5,8 +5,8 @@ import io.kvasir.compression.policy.KeptPositions;
 import io.kvasir.compression.policy.LayerPrefill;
 
 /**
- * SnapKV (baselines spec 2.4): every layer keeps {@code budget - window} selected tokens plus the
- * observation window per stored head; prompts no longer than the budget are kept whole (1.7).
+ * SnapKV (docs/methods/snapkv.md#the-rule): every layer keeps {@code budget - window} selected tokens plus the
+ * observation window per stored head; prompts no longer than the budget are kept whole (docs/methods/common.md#short-prompts).
  */
 public final class SnapKvPolicy implements CompressionPolicy {
     /** The method\'s name on the command line and in results. */
@@ -15,7 +15,7 @@ public final class SnapKvPolicy implements CompressionPolicy {
     private final int budget;
     private final SnapKvSelection selection;
 
-    /** @param budget tokens kept per layer and stored head, the window included (spec 1.2) */
+    /** @param budget tokens kept per layer and stored head, the window included (docs/methods/common.md#budget) */
     public SnapKvPolicy(int budget, SnapKvSelection selection) {
         if (budget <= selection.window()) {
             throw new IllegalArgumentException("snapkv budget (" + budget + " tokens) must be larger than the window ("
@@ -42,9 +42,14 @@ public final class SnapKvPolicy implements CompressionPolicy {
 
     @Override
     public int[][] select(LayerPrefill prefill) {
+        return KeptPositions.ascending(selectInCacheOrder(prefill));
+    }
+
+    @Override
+    public int[][] selectInCacheOrder(LayerPrefill prefill) {
         if (prefill.promptLength() <= budget) {
             return KeptPositions.all(prefill.layout(), prefill.promptLength());
         }
-        return selection.select(prefill, budget - selection.window());
+        return selection.selectInCacheOrder(prefill, budget - selection.window());
     }
 }

@@ -11,7 +11,7 @@ import io.kvasir.compression.scoring.ScorePooling;
 import io.kvasir.compression.scoring.TopK;
 
 /**
- * SnapKV's selection rule with a given count (baselines spec 1.3-1.5), shared by SnapKV and PyramidKV,
+ * SnapKV's selection rule with a given count (docs/methods/snapkv.md#the-rule), shared by SnapKV and PyramidKV,
  * which differ only in how many candidates a layer keeps: observation-window column sums, GQA
  * reduction (after the window sum, before pooling), pooling, top-k per stored head, plus the window.
  *
@@ -31,10 +31,15 @@ public record SnapKvSelection(int window, Pooling pooling, int kernel, ScoreAggr
     }
 
     /**
-     * Kept positions per stored head: the {@code count} best of the first {@code T - window}
+     * Kept positions per stored head, ascending: the {@code count} best of the first {@code T - window}
      * positions, then the window. Everything when count covers all candidates.
      */
     public int[][] select(LayerPrefill prefill, int count) {
+        return KeptPositions.ascending(selectInCacheOrder(prefill, count));
+    }
+
+    /** {@link #select}'s positions, the candidates best first, then the window (the reference's cache order). */
+    public int[][] selectInCacheOrder(LayerPrefill prefill, int count) {
         int n = prefill.promptLength();
         KvLayout layout = prefill.layout();
         int candidates = n - window;
@@ -46,7 +51,7 @@ public record SnapKvSelection(int window, Pooling pooling, int kernel, ScoreAggr
         int[][] kept = new int[perStored.length][];
         for (int s = 0; s < kept.length; s++) {
             float[] pooled = ScorePooling.apply(perStored[s], pooling, kernel);
-            kept[s] = KeptPositions.withWindow(TopK.select(pooled, count), n, window);
+            kept[s] = KeptPositions.withWindow(TopK.best(pooled, count), n, window);
         }
         return kept;
     }
