@@ -2,6 +2,7 @@ package io.kvasir.cli;
 
 import io.kvasir.bench.longbench.LongBenchDataset;
 import io.kvasir.bench.longbench.LongBenchRunner;
+import io.kvasir.bench.longbench.ReferenceProfile;
 import io.kvasir.model.Model;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,13 +37,15 @@ final class LongBenchCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--max-input-tokens", paramLabel = "TOKENS",
-            description = "Prompt limit before middle truncation (default: from the model path as the reference:"
-                    + " llama2 3950, llama3 7950, mistral 31500; required for other models).")
+            description = "Prompt limit before middle truncation (default: from the model path as the --profile's"
+                    + " repository: llama2 3950, llama3 7950 (paper) or 7500 (official), mistral 31500; required for"
+                    + " other models).")
     Integer maxInputTokens;
 
     @Option(names = "--profile", paramLabel = "P", defaultValue = "paper",
-            description = "paper: no chat template, EOS stop only (QPruningKV); official: chat template except few-shot"
-                    + " and code tasks, samsum stops on newline (LongBench / KVCache-Factory) (default: ${DEFAULT-VALUE}).")
+            description = "paper: no chat template, EOS stop only, QPruningKV's input limits; official: chat template"
+                    + " except few-shot and code tasks, samsum stops on the newline token, KVCache-Factory's input limits"
+                    + " (default: ${DEFAULT-VALUE}).")
     String profile;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
@@ -63,7 +66,7 @@ final class LongBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int limitTokens = InputLimit.resolve(model, maxInputTokens, null);
+        InputLimit inputLimit = InputLimit.resolve(model, maxInputTokens, null, ReferenceProfile.of(profile));
         List<String> names = datasets == null || datasets.isEmpty() ? LongBenchDataset.ENGLISH : datasets;
         for (String n : names) {
             if (LongBenchDataset.byName(n).isEmpty()) throw new IllegalArgumentException("unknown LongBench dataset '" + n + "'");
@@ -72,8 +75,8 @@ final class LongBenchCommand implements Callable<Integer> {
         try (Model m = model.load()) {
             sweep.check(m);
             sweep.run(spec.commandLine().getErr(), p -> {
-                LongBenchRunner r = new LongBenchRunner(m, data, p.dir(), limitTokens, profile, p.config(), p.storage(),
-                        p.metadata(), limit);
+                LongBenchRunner r = new LongBenchRunner(m, data, p.dir(), inputLimit.tokens(), profile, p.config(),
+                        p.storage(), inputLimit.record(p.metadata()), limit);
                 return new Sweep.Job<>(() -> r.pending(names), done -> {
                     r.runAll(names, done);
                     return p.dir();

@@ -1,6 +1,7 @@
 package io.kvasir.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvasir.bench.longbench.ReferenceProfile;
 import io.kvasir.bench.ruler.RulerGenerator;
 import io.kvasir.bench.ruler.RulerRunner;
 import io.kvasir.model.Model;
@@ -37,8 +38,14 @@ final class RulerCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--max-input-tokens", paramLabel = "TOKENS",
-            description = "Middle-truncation limit (default: from the model path as LongBench; else 1000000, no truncation).")
+            description = "Middle-truncation limit (default: from the model path as the --profile's repository, as"
+                    + " longbench; else 1000000, no truncation).")
     Integer maxInputTokens;
+
+    @Option(names = "--profile", paramLabel = "P", defaultValue = "paper",
+            description = "Whose input limits: paper (QPruningKV run_ruler.py: llama3 7950) or official"
+                    + " (KVCache-Factory run_ruler.py: llama3 7500) (default: ${DEFAULT-VALUE}).")
+    String profile;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
             description = "Run only the first N examples of each task (0: all) (default: ${DEFAULT-VALUE}).")
@@ -71,14 +78,15 @@ final class RulerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int limitTokens = InputLimit.resolve(model, maxInputTokens, 1_000_000);
+        InputLimit inputLimit = InputLimit.resolve(model, maxInputTokens, 1_000_000, ReferenceProfile.of(profile));
         List<String> names = tasks == null || tasks.isEmpty() ? TASKS : tasks;
         Sweep sweep = Sweep.of(model, compression, kvStorage, out, seed);
         try (Model m = model.load()) {
             sweep.check(m);
             if (generateLength != null) generate(m, names);
             List<ObjectNode> results = sweep.run(spec.commandLine().getErr(), p -> {
-                RulerRunner r = new RulerRunner(m, data, p.dir(), limitTokens, p.config(), p.storage(), p.metadata(), limit);
+                RulerRunner r = new RulerRunner(m, data, p.dir(), inputLimit.tokens(), p.config(), p.storage(),
+                        inputLimit.record(p.metadata()), limit);
                 return new Sweep.Job<>(() -> r.pending(names), done -> r.runAll(names, done));
             });
             var w = spec.commandLine().getOut();

@@ -26,7 +26,7 @@ public final class RulerGenerator {
     static final String VT_TEMPLATE = "Memorize and track the chain(s) of variable assignment hidden in the following"
             + " text.\n\n{context}\nQuestion: Find all variables that are assigned the value {query} in the text above.";
     static final String VT_ANSWER_PREFIX = " Answer: According to the chain(s) of variable assignment in the text above,"
-            + " {num_v} variables are assgined the value {query}, they are: ";
+            + " {num_v} variables are assigned the value {query}, they are: "; // RULER fixed "assgined" in 4a216f4
     private static final String[] ADJECTIVES = ("abundant agreeable ancient bitter brave calm careful cheerful clever"
             + " crooked curious damp delicate eager elegant faithful fancy fierce gentle gigantic glossy grumpy handsome"
             + " hollow humble icy jolly kind lazy lively loud massive mellow modern narrow nervous obedient odd plain"
@@ -169,9 +169,36 @@ public final class RulerGenerator {
         List<String> out = new ArrayList<>(sentences);
         for (int i = d.needles().size() - 1; i >= 0; i--) out.add(Math.min(at.get(i), out.size()), d.needles().get(i));
         String context = String.join(joiner, out);
+        return niahTemplate(n).replace("{query}", d.query()).replace("{context}", context);
+    }
+
+    /**
+     * RULER's niah prompt with its answer prefix and the value type filled in; with one query and one value,
+     * niah.py:193-198's singular wording ("A special magic number is hidden ... is"; each "are" becomes "is").
+     */
+    private static String niahTemplate(Niah n) {
+        String template = NIAH_TEMPLATE + NIAH_ANSWER_PREFIX;
         String type = n.valueType();
-        return (NIAH_TEMPLATE + NIAH_ANSWER_PREFIX).replace("{type_needle_v}", type).replace("{query}", d.query())
-                .replace("{context}", context);
+        if (n.queries() * n.values() == 1) {
+            template = template.replace("Some", "A").replace("are all", "is").replace("are", "is").replace("answers", "answer");
+            type = type.substring(0, type.length() - 1);
+        }
+        return template.replace("{type_needle_v}", type);
+    }
+
+    /**
+     * A generated task's prompt template with RULER's answer prefix, {context} and {query} (and vt's {num_v}) left
+     * in, as RULER's prepare.py and niah.py build it; empty for tasks kvasir does not generate.
+     */
+    public static java.util.Optional<String> promptTemplate(String task) {
+        Niah n = niah(task);
+        if (n != null) return java.util.Optional.of(niahTemplate(n));
+        return java.util.Optional.ofNullable(switch (task) {
+            case "vt" -> VT_TEMPLATE + VT_ANSWER_PREFIX;
+            case "cwe" -> WordExtraction.CWE_TEMPLATE + WordExtraction.CWE_ANSWER_PREFIX;
+            case "fwe" -> WordExtraction.FWE_TEMPLATE + WordExtraction.FWE_ANSWER_PREFIX;
+            default -> null;
+        });
     }
 
     private record VtDraw(List<String> vars, String value, List<String> chain, List<Integer> positions) {}

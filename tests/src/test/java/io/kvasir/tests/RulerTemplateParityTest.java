@@ -1,0 +1,29 @@
+package io.kvasir.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kvasir.bench.ruler.RulerGenerator;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue #20 item 8 (RULER): the prompt templates `kvasir ruler --generate-length` writes are the ones NVIDIA/RULER's
+ * prepare.py and niah.py build for synthetic.yaml's tasks (ruler.json, made by parity_reference.py), including
+ * niah's singular wording for one query and one value. qa_1/qa_2 need SQuAD/HotpotQA and are not generated.
+ */
+class RulerTemplateParityTest {
+    @Test
+    void templatesEqualRulers() {
+        JsonNode ref = ParityFixtures.json("ruler");
+        List<String> compared = new ArrayList<>();
+        for (var e : ref.get("tasks").properties()) {
+            String task = e.getKey();
+            if (!RulerGenerator.canGenerate(task)) continue;
+            assertEquals(e.getValue().get("template").asText(), RulerGenerator.promptTemplate(task).orElseThrow(), task);
+            compared.add(task);
+        }
+        assertEquals(11, compared.size(), compared.toString());
+    }
+}
