@@ -11,12 +11,16 @@ read by the bench module's *ParityTest classes). One file per item:
   stops.json     transformers generate() of the fixture models with KVCache-Factory's eos_token_id list (stop
                  tokens + the newline token) and the needle's decode; the reference's newline token id
   rouge.json     google-research rouge_scorer rouge1 with the Porter stemmer, x10, as the needle scores answers
-  ruler.json     NVIDIA/RULER's templates (scripts/data/template.py, synthetic/constants.py)
+  ruler.json     NVIDIA/RULER's templates (prepare.py + template.py + synthetic/constants.py, niah.py's rewrite)
+  buckets.json   LongBench eval.py scorer_e (KVCache-Factory's copy) with an empty length bucket, and the
+                 result.json text its json.dump writes (NaN)
 
 The reference code is not committed: fetch it into REFS (default /tmp/kvasir-refs) as the README says:
-  REFS/kvcache-factory/{run_needle_in_haystack,run_longbench,run_ruler}.py, pyramidkv/eval_utils.py (c97f9d7)
+  REFS/kvcache-factory/{run_needle_in_haystack,run_longbench,run_ruler,eval,metrics}.py, pyramidkv/eval_utils.py
+      (c97f9d7)
   REFS/qpruningkv/{run_longbench,run_ruler}.py (43687a2)   REFS/windowkv/run_demo.py (7513467)
-  REFS/rouge/{rouge_scorer,tokenize,scoring}.py (google-research rouge/)   REFS/ruler/scripts/data (c3f5e3b)
+  REFS/rouge/{rouge_scorer,tokenize,scoring}.py (google-research rouge/)
+  REFS/ruler/scripts/synthetic.yaml, REFS/ruler/scripts/data (c3f5e3b)
 
 Run: /root/kvasir-venv/bin/python tests/tools/parity_reference.py [REFS]
 """
@@ -300,10 +304,36 @@ def ruler_fixture():
                       f" template.py, synthetic/constants.py, synthetic/niah.py:{rewrite.lineno}", "tasks": tasks}
 
 
+def functions(path, names, ns):
+    """The named top-level functions of a reference file, compiled as they are into ns."""
+    tree = ast.parse(path.read_text())
+    body = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name in names]
+    assert {n.name for n in body} == set(names), f"{path} lacks one of {names}"
+    exec(compile(ast.Module(body=body, type_ignores=[]), str(path), "exec"), ns)
+    return ns
+
+
+def buckets_fixture():
+    import re
+    ns = functions(REFS / "kvcache-factory" / "metrics.py", ["count_score"], {"re": re})
+    ns = functions(REFS / "kvcache-factory" / "eval.py", ["scorer_e"],
+                   {"np": np, "dataset2metric": {"passage_count": ns["count_score"]}})
+    cases = []
+    for preds, answers, lengths in [
+            (["3", "There are 5 paragraphs", "4 or 4"], [["3"], ["4"], ["4"]], [1200, 3500, 9000]),
+            (["7", "7 7 2"], [["7"], ["2"]], [4100, 7999]),
+            (["1"], [["1"]], [12000])]:
+        scores = ns["scorer_e"]("passage_count", preds, answers, lengths, None)
+        cases.append({"predictions": preds, "answers": answers, "lengths": lengths,
+                      "result_json": json.dumps(scores, ensure_ascii=False, indent=4)})
+    return {"source": f"KVCache-Factory {COMMITS['kvcache-factory'][:7]} eval.py scorer_e, metrics.py count_score;"
+                      " eval.py writes the dict with json.dump", "dataset": "passage_count", "cases": cases}
+
+
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     made = {"cleanup": cleanup_fixture, "limits": limits_fixture, "needle": needle_fixture, "stops": stops_fixture,
-            "rouge": rouge_fixture, "ruler": ruler_fixture}
+            "rouge": rouge_fixture, "ruler": ruler_fixture, "buckets": buckets_fixture}
     only = set(os.environ.get("ONLY", ",".join(made)).split(","))
     for name, make in made.items():
         if name not in only:
