@@ -45,7 +45,8 @@ public final class Haystack {
     /** The context text for one cell: haystack cut to length tokens, the needle inserted at depth percent. */
     public String context(int length, int depthPercent, String needle, int reserve) {
         // encode_and_trim: the text is decoded only when it is longer than the cell
-        String cut = tokens.length > length ? tokenizer.decodeAsTransformers4(Arrays.copyOf(tokens, length), true) : text;
+        String cut = tokens.length > length
+                ? tokenizer.decodeAsTransformers4(Arrays.copyOf(tokens, length), true) : text;
         int[] c = tokenizer.encode(cut, false);
         int[] n = tokenizer.encode(needle, false);
         int target = length - reserve;
