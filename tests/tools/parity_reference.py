@@ -299,7 +299,7 @@ def ruler_fixture():
                   "type_needle_v": cfg["args"]["type_needle_v"]}
             exec(rewrite_code, ns)
             full = ns["template"].format(type_needle_v=ns["type_needle_v"], context="{context}", query="{query}")
-        tasks[name] = {"task": cfg["task"], "template": full}
+        tasks[name] = {"task": cfg["task"], "template": full, "tokens_to_generate": base["tokens_to_generate"]}
     return {"source": f"NVIDIA/RULER {COMMITS['ruler'][:7]} scripts/synthetic.yaml, scripts/data/prepare.py,"
                       f" template.py, synthetic/constants.py, synthetic/niah.py:{rewrite.lineno}", "tasks": tasks}
 

@@ -52,7 +52,8 @@ final class RulerCommand implements Callable<Integer> {
     int limit;
 
     @Option(names = "--generate-length", paramLabel = "TOKENS",
-            description = "First write RULER-style <task>.jsonl files of this many tokens (answer included) into --data,"
+            description = "First write RULER-style <task>.jsonl files of this many tokens into --data, sized as RULER"
+                    + " does (input without special tokens plus tokens_to_generate: niah 128, vt 30, cwe 120, fwe 50),"
                     + " with RULER's templates (niah_*, vt, cwe, fwe; not identical to RULER's pre-generated data).")
     Integer generateLength;
 
@@ -113,7 +114,7 @@ final class RulerCommand implements Callable<Integer> {
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < samples; i++) {
                 sb.append(Json.MAPPER.copy().disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                        .writeValueAsString(g.example(t, i, generateLength, RulerRunner.MAX_NEW_TOKENS))).append('\n');
+                        .writeValueAsString(g.example(t, i, generateLength))).append('\n');
             }
             java.nio.file.Files.writeString(data.resolve(t + ".jsonl"), sb.toString());
             spec.commandLine().getErr().printf("generated %d %s examples of %d tokens in %s%n", samples, t, generateLength, data);

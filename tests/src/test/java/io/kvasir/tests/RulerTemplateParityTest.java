@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue #20 item 8 (RULER): the prompt templates `kvasir ruler --generate-length` writes are the ones NVIDIA/RULER's
  * prepare.py and niah.py build for synthetic.yaml's tasks (ruler.json, made by parity_reference.py), including
- * niah's singular wording for one query and one value. qa_1/qa_2 need SQuAD/HotpotQA and are not generated.
+ * niah's singular wording for one query and one value, and the tokens_to_generate each task's sizing leaves for
+ * the answer. qa_1/qa_2 need SQuAD/HotpotQA and are not generated.
  */
 class RulerTemplateParityTest {
     @Test
@@ -22,6 +23,7 @@ class RulerTemplateParityTest {
             String task = e.getKey();
             if (!RulerGenerator.canGenerate(task)) continue;
             assertEquals(e.getValue().get("template").asText(), RulerGenerator.promptTemplate(task).orElseThrow(), task);
+            assertEquals(e.getValue().get("tokens_to_generate").asInt(), RulerGenerator.tokensToGenerate(task), task);
             compared.add(task);
         }
         assertEquals(11, compared.size(), compared.toString());
