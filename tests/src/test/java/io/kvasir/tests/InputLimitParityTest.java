@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kvasir.bench.longbench.ReferenceProfile;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue #20 item 2: each --profile's input limit per model path is the limit its repository's own
@@ -31,5 +34,25 @@ class InputLimitParityTest {
             }
         }
         assertEquals(32, compared);
+    }
+
+    @Test
+    void runMetadataRecordsTheLimitAndItsSource(@TempDir Path tmp) throws Exception {
+        // a model folder whose path names Llama-3, as the repositories' lookup reads it
+        Path model = Fixtures.copyModel("llama-gqa-bf16", Files.createDirectory(tmp.resolve("Meta-Llama-3-fixture")));
+        Path lb = tmp.resolve("lb");
+        Cli l = Cli.run("longbench", "--model", model.toString(), "--data", Fixtures.ROOT.resolve("longbench/data").toString(),
+                "--datasets", "trec", "--out", lb.toString(), "--profile", "official", "--limit", "1");
+        assertEquals(0, l.exitCode(), l.err());
+        JsonNode run = Fixtures.json(lb.resolve("run.json"));
+        assertEquals(7500, run.get("max_input_tokens").asInt());
+        assertEquals(ReferenceProfile.of("official").limitSource(), run.get("max_input_tokens_source").asText());
+        Path ru = tmp.resolve("ru");
+        Cli r = Cli.run("ruler", "--model", model.toString(), "--data", Fixtures.ROOT.resolve("ruler").toString(),
+                "--tasks", "niah_single_1", "--out", ru.toString(), "--limit", "1");
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode meta = Fixtures.json(ru.resolve("result.json")).get("_meta");
+        assertEquals(7950, meta.get("max_input_tokens").asInt());
+        assertEquals(ReferenceProfile.of("paper").limitSource(), meta.get("max_input_tokens_source").asText());
     }
 }
