@@ -25,7 +25,9 @@ The reference code is not committed: fetch it into REFS (default /tmp/kvasir-ref
 Run: /root/kvasir-venv/bin/python tests/tools/parity_reference.py [REFS]
 """
 import ast
+import contextlib
 import glob
+import io
 import hashlib
 import json
 import os
@@ -182,9 +184,84 @@ def needle_tester_class():
     return ns["LLMNeedleHaystackTester"]
 
 
+def rule_sensitivity(tok, tester, haystack_dir, cells, depths):
+    """How many of the cells kvasir's earlier rules would have built differently, one rule at a time (so a test on
+    this fixture fails if a rule comes back): any token decoding to "." as a period (item 3), len * depth // 100 in
+    integers (item 4), files read keeping "\r\n" (item 6). Written here, not reference code; with no old rule it
+    must reproduce every reference cell."""
+    def text_of(raw):
+        parts = [Path(f).read_bytes().decode("utf-8") for f in sorted(glob.glob(f"{haystack_dir}/*.txt"))]
+        one = "".join(parts) if raw else "".join(p.replace("\r\n", "\n").replace("\r", "\n") for p in parts)
+        text = one
+        while len(tok.encode(text, add_special_tokens=False)) < max(tester.context_lengths):
+            text += one
+        return text
+
+    periods = {"LLaMA3": [13], "Mistral": [842, 28723]}.get(tester.model_provider) or tok.encode(".", add_special_tokens=False)
+
+    def context(text, length, depth, any_dot, integer):
+        ids = tok.encode(text, add_special_tokens=False)
+        cut = tok.decode(ids[:length], skip_special_tokens=True) if len(ids) > length else text
+        c, n = tok.encode(cut, add_special_tokens=False), tok.encode(NEEDLE, add_special_tokens=False)
+        target = length - 200
+        if len(c) + len(n) > target:
+            c = c[:target - len(n)]
+        if depth == 100:
+            return tok.decode(c + n, skip_special_tokens=True)
+        p = len(c) * depth // 100 if integer else int(len(c) * (depth / 100))
+        while p > 0 and not (tok.decode([c[p - 1]]).strip() == "." if any_dot else c[p - 1] in periods):
+            p -= 1
+        return tok.decode(c[:p] + n + c[p:], skip_special_tokens=True)
+
+    texts = {False: text_of(False), True: text_of(True)}
+    variants = {"none": (False, False, False), "period_any_dot": (True, False, False),
+                "integer_insertion": (False, True, False), "crlf_kept": (False, False, True)}
+    changed = {}
+    for name, (any_dot, integer, raw) in variants.items():
+        changed[name] = sum(sha(context(texts[raw], c["length"], c["depth"], any_dot, integer)) != c["sha256"]
+                            for c in cells)
+    assert changed.pop("none") == 0, "the sensitivity check does not reproduce the reference"
+    return changed
+
+
+def insertion_run(model, tok, tester_class, haystack_dir, most=24):
+    """Cells where int(len * (depth / 100)) in floating point and len * depth // 100 in integers put the needle
+    after different periods (item 4): rare on a grid, so searched for over lengths 260..1499 and depths 1..99."""
+    periods = {"LLaMA3": [13], "Mistral": [842, 28723]}.get(PROVIDER[model]) or tok.encode(".", add_special_tokens=False)
+    t = object.__new__(tester_class)
+    t.enc, t.model_provider, t.needle = tok, PROVIDER[model], NEEDLE
+    t.haystack_dir, t.final_context_length_buffer, t.context_lengths = str(haystack_dir), 200, np.array([1500])
+    ids = tok.encode(t.read_context_files(), add_special_tokens=False)
+    n = len(tok.encode(NEEDLE, add_special_tokens=False))
+
+    def back(c, p):
+        while p > 0 and c[p - 1] not in periods:
+            p -= 1
+        return p
+
+    found = []
+    for length in range(260, 1500):
+        c = tok.encode(tok.decode(ids[:length], skip_special_tokens=True), add_special_tokens=False)
+        c = c[:length - 200 - n] if len(c) + n > length - 200 else c
+        for depth in range(1, 100):
+            f, i = int(len(c) * (depth / 100)), len(c) * depth // 100
+            if f != i and back(c, f) != back(c, i):
+                found.append((length, depth))
+        if len(found) >= most:
+            break
+    if not found:
+        return {"cells": []}
+    t.context_lengths = np.array(sorted({length for length, _ in found}))
+    cells = []
+    for length, depth in found[:most]:
+        with contextlib.redirect_stdout(io.StringIO()):
+            context = t.generate_context(np.int64(length), np.int64(depth))
+        cells.append({"length": length, "depth": depth, "sha256": sha(context)})
+    return {"tokenizer": model, "model_provider": PROVIDER[model], "clean_up_tokenization_spaces": REAL_CLEAN_UP[model],
+            "max": int(max(t.context_lengths)), "cells": cells}
+
+
 def needle_fixture():
-    import contextlib
-    import io
     haystack_dir = OUT / "haystack"
     haystack_dir.mkdir(parents=True, exist_ok=True)
     for name, text in HAYSTACK.items():
@@ -210,9 +287,13 @@ def needle_fixture():
                     cells.append({"length": int(length), "depth": int(depth), "sha256": sha(context),
                                   "insertion_point": int(at[1]) if len(at) > 1 else None,
                                   "tokens": len(tok.encode(context, add_special_tokens=False))})
-            runs.append({"tokenizer": model, "model_provider": PROVIDER[model],
+            sensitivity = rule_sensitivity(tok, t, haystack_dir, cells, depths)
+            runs.append({"tokenizer": model, "model_provider": PROVIDER[model], "cells_changed_by_old_rule": sensitivity,
                          "clean_up_tokenization_spaces": REAL_CLEAN_UP[model], "min": s, "max": e, "step": step,
                          "intervals": intervals, "depths": [int(d) for d in depths], "cells": cells})
+        extra = insertion_run(model, tok, tester_class, haystack_dir)
+        if extra["cells"]:  # none for the Mistral fixture: its period ids 842 and 28723 are beyond its 642 tokens
+            runs.append(extra)
     line = source_line("kvcache-factory", "run_needle_in_haystack.py", "elif(self.model_provider == \"LLaMA3\")")
     return {"source": f"KVCache-Factory {COMMITS['kvcache-factory'][:7]} run_needle_in_haystack.py (period ids at"
                       f" line {line})", "needle": NEEDLE, "final_context_length_buffer": 200, "runs": runs}

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
  * kvasir's result.json holds null there (README, longbench-score).
  */
 class EmptyBucketParityTest {
-    private static final JsonMapper PYTHON_JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+    /** Python's json writes NaN bare. */
+    private static final JsonMapper PYTHON_JSON =
+            JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
     @Test
     void bucketsEqualScorerE() throws Exception {

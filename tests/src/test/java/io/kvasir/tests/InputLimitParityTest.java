@@ -41,8 +41,9 @@ class InputLimitParityTest {
         // a model folder whose path names Llama-3, as the repositories' lookup reads it
         Path model = Fixtures.copyModel("llama-gqa-bf16", Files.createDirectory(tmp.resolve("Meta-Llama-3-fixture")));
         Path lb = tmp.resolve("lb");
-        Cli l = Cli.run("longbench", "--model", model.toString(), "--data", Fixtures.ROOT.resolve("longbench/data").toString(),
-                "--datasets", "trec", "--out", lb.toString(), "--profile", "official", "--limit", "1");
+        Cli l = Cli.run("longbench", "--model", model.toString(), "--data",
+                Fixtures.ROOT.resolve("longbench/data").toString(), "--datasets", "trec", "--out", lb.toString(),
+                "--profile", "official", "--limit", "1");
         assertEquals(0, l.exitCode(), l.err());
         JsonNode run = Fixtures.json(lb.resolve("run.json"));
         assertEquals(7500, run.get("max_input_tokens").asInt());

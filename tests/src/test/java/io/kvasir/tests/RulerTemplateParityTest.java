@@ -22,7 +22,8 @@ class RulerTemplateParityTest {
         for (var e : ref.get("tasks").properties()) {
             String task = e.getKey();
             if (!RulerGenerator.canGenerate(task)) continue;
-            assertEquals(e.getValue().get("template").asText(), RulerGenerator.promptTemplate(task).orElseThrow(), task);
+            String template = RulerGenerator.promptTemplate(task).orElseThrow();
+            assertEquals(e.getValue().get("template").asText(), template, task);
             assertEquals(e.getValue().get("tokens_to_generate").asInt(), RulerGenerator.tokensToGenerate(task), task);
             compared.add(task);
         }

@@ -39,7 +39,9 @@ class TruncationCleanUpParityTest {
                 }
             });
             String got = PromptTruncation.truncateMiddle(t, c.get("prompt").asText(), c.get("limit").asInt());
-            if (!got.equals(c.get("truncated").asText())) wrong.add(model + " clean_up=" + cleanUp + " limit " + c.get("limit"));
+            if (!got.equals(c.get("truncated").asText())) {
+                wrong.add(model + " clean_up=" + cleanUp + " limit " + c.get("limit"));
+            }
             compared++;
         }
         assertEquals(144, compared);
