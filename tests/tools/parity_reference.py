@@ -329,8 +329,11 @@ def stops_fixture():
             gaps = [float(torch.topk(s[0], 2).values[0] - torch.topk(s[0], 2).values[1]) for s in out.scores]
             response = tok.decode(out.sequences[0][input_ids.shape[1]:], skip_special_tokens=True).strip()
             newline_inside = [t for t in new if t != newline and "\n" in tok.decode([t])]
+            # kvasir's earlier rule: the answer cut at the first "\n" anywhere in the decoded text
+            old_rule = tok.decode(new, skip_special_tokens=True).split("\n")[0].strip()
             cases.append({"prompt": prompt, "prompt_ids": input_ids[0].tolist(), "output_ids": new,
-                          "response": response, "stopped_on_newline": bool(new) and new[-1] == newline,
+                          "response": response, "old_rule_response_differs": old_rule != response,
+                          "stopped_on_newline": bool(new) and new[-1] == newline,
                           "newline_inside_other_tokens": len(newline_inside), "min_gap": round(min(gaps), 6)})
         runs.append({"model": model_name, "clean_up_tokenization_spaces": REAL_CLEAN_UP[model_name],
                      "newline_token": newline, "eos_token_id": eos, "cases": cases})

@@ -12,6 +12,7 @@ import io.kvasir.model.Generator;
 import io.kvasir.model.Model;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ class NewlineStopParityTest {
         int compared = 0;
         int stoppedOnNewline = 0;
         int newlineInside = 0;
+        int oldRuleDiffers = 0; // answers a cut at the first "\n" of the text would have changed
         for (JsonNode run : ref.get("runs")) {
             String name = run.get("model").asText();
             Path dir = Fixtures.copyModel(name, Files.createDirectory(tmp.resolve(name)));
@@ -45,10 +47,12 @@ class NewlineStopParityTest {
                     compared++;
                     if (c.get("stopped_on_newline").asBoolean()) stoppedOnNewline++;
                     if (c.get("newline_inside_other_tokens").asInt() > 0) newlineInside++;
+                    if (c.get("old_rule_response_differs").asBoolean()) oldRuleDiffers++;
                 }
             }
         }
         assertEquals(48, compared);
         assertTrue(stoppedOnNewline > 0 && newlineInside > 0, "the fixture must show both stops and non-stops");
+        assertEquals(List.of(4, 15, 15), List.of(stoppedOnNewline, newlineInside, oldRuleDiffers));
     }
 }
