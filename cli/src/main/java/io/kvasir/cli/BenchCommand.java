@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
         description = {"Measure prefill and decode throughput (tokens/s) on a random prompt of a given length.",
             "One warm-up run, then --reps measured runs; medians are reported.",
             "Examples:",
-            "  kvasir bench --model DIR --prompt-tokens 512 --new-tokens 32 --reps 3",
-            "  kvasir bench --model DIR --synthetic-context 8192 --new-tokens 16 --reps 5 --compare-kv-bits 16,8,4,2"})
+            "  kvasir bench --model DIR --prompt-tokens 512 --max-new-tokens 32 --reps 3",
+            "  kvasir bench --model DIR --synthetic-context 8192 --max-new-tokens 16 --reps 5 --compare-kv-bits 16,8,4,2"})
 final class BenchCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;
@@ -33,13 +33,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--synthetic-context", paramLabel = "N",
             description = "Measure decode at a context of N tokens without a prefill: every layer's cache is filled"
                     + " with N entries of seeded random K/V through the path a prefill's output takes (rounding,"
-                    + " quantization, residual), then --new-tokens decode steps are timed. The contents are synthetic,"
+                    + " quantization, residual), then --max-new-tokens decode steps are timed. The contents are synthetic,"
                     + " the cost per step is the same. Replaces --prompt-tokens; needs --method full.")
     Integer syntheticContext;
 
-    @Option(names = "--new-tokens", paramLabel = "N", defaultValue = "32",
-            description = "Tokens per run: with a prompt the first comes from prefill, the rest from decode steps;"
-                    + " with --synthetic-context all are decode steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--max-new-tokens", "--new-tokens"}, paramLabel = "N", defaultValue = "32",
+            description = "Tokens per run (--new-tokens is the older name): with a prompt the first comes from prefill,"
+                    + " the rest from decode steps; with --synthetic-context all are decode steps (default: ${DEFAULT-VALUE}).")
     int newTokens;
 
     @Option(names = "--reps", paramLabel = "N", defaultValue = "3",
@@ -92,6 +92,7 @@ final class BenchCommand implements Callable<Integer> {
         new SpeedBenchmark.Settings(context, newTokens, reps, seed, setup.compression(), setup.storage(), synthetic);
         PrintWriter err = spec.commandLine().getErr();
         try (Model m = model.load()) {
+            Activity.set("benchmarking a " + context + "-token " + (synthetic ? "synthetic context" : "prompt"));
             CacheSetup.Chosen chosen = setup.forPrompt(m, context, newTokens, err);
             var base = new SpeedBenchmark.Settings(context, newTokens, reps, seed, chosen.compression(), chosen.storage(),
                     synthetic);

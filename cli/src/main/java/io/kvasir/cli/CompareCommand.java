@@ -1,5 +1,6 @@
 package io.kvasir.cli;
 
+import io.kvasir.bench.AtomicFile;
 import io.kvasir.bench.ResultTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,11 +36,12 @@ final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         for (Path p : results) if (!Files.exists(p)) throw new IllegalArgumentException(p + ": not found");
+        if (out != null) WritableCheck.file(out, "--out");
         String table = ResultTable.markdown(results.stream().flatMap(p -> ResultTable.read(p).stream()).toList(),
                 Units::bytes);
         spec.commandLine().getOut().print(table);
         spec.commandLine().getOut().flush(); // print() does not flush an autoflush writer; main exits right after
-        if (out != null) Files.writeString(out, table);
+        if (out != null) AtomicFile.write(out, table.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return 0;
     }
 }

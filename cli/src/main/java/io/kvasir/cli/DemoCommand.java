@@ -2,6 +2,7 @@ package io.kvasir.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvasir.bench.AtomicFile;
 import io.kvasir.bench.RunMetadata;
 import io.kvasir.bench.demo.DemoHeatmap;
 import io.kvasir.bench.demo.DemoSweep;
@@ -95,6 +96,8 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         Path dir = modelDir != null ? modelDir : bundledModel();
         PrintWriter stdout = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        WritableCheck.folder(out, "--out");
+        Activity.set("loading model " + dir);
         try (Model m = Model.load(dir)) {
             RetrievalTask task = RetrievalTask.forModel(dir);
             if (lengths == null) lengths = task.lengths();
@@ -107,6 +110,7 @@ final class DemoCommand implements Callable<Integer> {
             ProgressBar bar = new ProgressBar(err);
             bar.update(0, 1, "warming up");
             long t0 = System.nanoTime();
+            Activity.set("running the retrieval sweep");
             List<DemoSweep.Result> results = demo.run(sweep, bar::update);
             double seconds = (System.nanoTime() - t0) / 1e9;
             stdout.print(table(results));
@@ -229,10 +233,10 @@ final class DemoCommand implements Callable<Integer> {
         }
         try {
             Files.createDirectories(out);
-            AtomicFile.write(out.resolve("demo.json"), (Json.write(o) + "\n").getBytes(StandardCharsets.UTF_8));
-            DemoHeatmap.write(results, lengths, depths, out.resolve("heatmap.png"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write to " + out + ": " + e.getMessage(), e);
         }
+        AtomicFile.write(out.resolve("demo.json"), (Json.write(o) + "\n").getBytes(StandardCharsets.UTF_8));
+        DemoHeatmap.write(results, lengths, depths, out.resolve("heatmap.png"));
     }
 }

@@ -28,6 +28,9 @@ final class Errors {
     static int onFailure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         boolean debug = parsed.matchedOption("--debug") != null
                 || (parsed.hasSubcommand() && parsed.subcommand().matchedOption("--debug") != null);
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError) return onOutOfMemory(cmd, cmd.getErr()); // from a worker thread
+        }
         String name = cmd.getCommandSpec().qualifiedName();
         int code = isBadInput(e) ? BAD_INPUT : INTERNAL;
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -42,6 +45,22 @@ final class Errors {
             e.printStackTrace(cmd.getErr());
         }
         return code;
+    }
+
+    /**
+     * Out of memory as one line: what was being done, the heap limit, and how to raise it. The stack has unwound by
+     * now, so the model and caches are unreachable and this little work fits in the freed heap.
+     */
+    static int onOutOfMemory(CommandLine cli, java.io.PrintWriter err) {
+        CommandLine.ParseResult parsed = cli.getParseResult();
+        String name = parsed != null && parsed.hasSubcommand()
+                ? parsed.subcommand().commandSpec().qualifiedName() : cli.getCommandSpec().qualifiedName();
+        String what = Activity.get() != null ? Activity.get() : "running";
+        long max = Runtime.getRuntime().maxMemory();
+        long suggestGiB = Math.max(2, 2 * ((max + (1L << 30) - 1) >> 30));
+        err.println(name + ": out of memory while " + what + " (max heap " + Units.bytes(max)
+                + "); raise it with KVASIR_JAVA_OPTS=-Xmx" + suggestGiB + "g");
+        return INTERNAL;
     }
 
     private static boolean isBadInput(Throwable e) {

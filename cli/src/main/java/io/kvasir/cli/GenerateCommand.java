@@ -2,6 +2,7 @@ package io.kvasir.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvasir.bench.Utf8File;
 import io.kvasir.compression.CompressionConfig;
 import io.kvasir.model.GenerationRequest;
 import io.kvasir.model.GenerationResult;
@@ -43,19 +44,19 @@ final class GenerateCommand implements Callable<Integer> {
         @Option(names = {"-p", "--prompt"}, paramLabel = "TEXT", description = "The prompt text.")
         String text;
 
-        @Option(names = "--prompt-file", paramLabel = "FILE", description = "Read the prompt from a UTF-8 file.")
+        @Option(names = "--prompt-file", paramLabel = "FILE", description = "Read the prompt from a UTF-8 file ('-': standard input).")
         Path file;
 
         String read() {
             if (text != null) {
                 return text;
             }
+            boolean stdin = file.toString().equals("-");
+            String name = "--prompt-file " + (stdin ? "- (standard input)" : file);
             try {
-                return Files.readString(file);
-            } catch (java.nio.charset.MalformedInputException e) {
-                throw new IllegalArgumentException("--prompt-file " + file + ": not valid UTF-8 text");
+                return Utf8File.text(stdin ? System.in.readAllBytes() : Files.readAllBytes(file), name);
             } catch (IOException e) {
-                throw new IllegalArgumentException("--prompt-file " + file + ": cannot read (" + e.getClass().getSimpleName() + ")");
+                throw new IllegalArgumentException(name + ": cannot read (" + e.getClass().getSimpleName() + ")");
             }
         }
     }
@@ -120,6 +121,7 @@ final class GenerateCommand implements Callable<Integer> {
         if (maxNewTokens < 0) {
             throw new IllegalArgumentException("--max-new-tokens must be >= 0, got " + maxNewTokens);
         }
+        if (keptMap != null) WritableCheck.file(keptMap, "--kept-map");
         String text = prompt.read();
         PrintWriter out = spec.commandLine().getOut();
         try (Model m = model.load()) {
@@ -127,6 +129,7 @@ final class GenerateCommand implements Callable<Integer> {
             CacheSetup.Chosen chosen = setup.forPrompt(m, ids.length, maxNewTokens, spec.commandLine().getErr());
             CompressionConfig config = chosen.compression();
             var request = new GenerationRequest(ids, maxNewTokens, sampling, stops, config, chosen.storage(), null, null);
+            Activity.set("generating from a " + ids.length + "-token prompt");
             GenerationResult r;
             try (var forward = backend.create(m, chosen.storage(), maxNewTokens, spec.commandLine().getErr())) {
                 r = new Generator(m, forward).generate(request, piece -> {

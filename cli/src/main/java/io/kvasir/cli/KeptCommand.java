@@ -1,5 +1,6 @@
 package io.kvasir.cli;
 
+import io.kvasir.bench.AtomicFile;
 import io.kvasir.bench.kept.KeptImage;
 import io.kvasir.bench.kept.KeptMap;
 import io.kvasir.bench.kept.KeptPage;
@@ -33,7 +34,7 @@ final class KeptCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;
 
-    @Option(names = "--prompt-file", required = true, paramLabel = "FILE", description = "The prompt, UTF-8 text (BOS added).")
+    @Option(names = "--prompt-file", required = true, paramLabel = "FILE", description = "The prompt, UTF-8 text (BOS added); '-' reads standard input.")
     Path promptFile;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "kept",
@@ -55,7 +56,7 @@ final class KeptCommand implements Callable<Integer> {
         GenerateCommand.PromptSource source = new GenerateCommand.PromptSource();
         source.file = promptFile;
         String text = source.read();
-        if (Files.exists(out) && !Files.isDirectory(out)) throw new IllegalArgumentException("--out " + out + ": not a folder");
+        WritableCheck.folder(out, "--out");
         try (Model m = model.load()) {
             int[] ids = m.tokenizer().encode(text, true);
             // One new token: the prompt is prefilled and compressed; the new token is not added to the cache.

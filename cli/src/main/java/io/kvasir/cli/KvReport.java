@@ -2,6 +2,7 @@ package io.kvasir.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvasir.bench.AtomicFile;
 import io.kvasir.compression.ByteBudgetPlan;
 import io.kvasir.compression.CompressionConfig;
 import io.kvasir.compression.HeadStore;
@@ -84,7 +85,7 @@ final class KvReport {
                 held.add(s.length());
             }
         }
-        // The paper's equal-memory rule counts tokens x bits only (spec 3.7): report it beside the real bytes.
+        // The paper's equal-memory rule counts tokens x bits only (docs/methods/kivi.md#bytes-per-token): report it beside the real bytes.
         kv.put("nominal_bytes", nominal);
         return kv;
     }
@@ -131,10 +132,6 @@ final class KvReport {
                 heads.add(Json.array(keptPrompt(cache.head(l, h), r.promptIds().length)));
             }
         }
-        try {
-            AtomicFile.write(file, Json.write(o).getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException("--kept-map " + file + ": cannot write (" + e.getMessage() + ")", e);
-        }
+        AtomicFile.write(file, Json.write(o).getBytes(StandardCharsets.UTF_8));
     }
 }

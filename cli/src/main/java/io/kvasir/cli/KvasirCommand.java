@@ -39,6 +39,12 @@ public final class KvasirCommand implements Runnable {
         cli.setErr(err);
         cli.setParameterExceptionHandler(Errors::onBadFlag);
         cli.setExecutionExceptionHandler(Errors::onFailure);
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            return Errors.onOutOfMemory(cli, err);
+        } finally {
+            Activity.set(null);
+        }
     }
 }

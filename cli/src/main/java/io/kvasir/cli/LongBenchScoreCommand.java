@@ -1,7 +1,9 @@
 package io.kvasir.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvasir.bench.AtomicFile;
 import io.kvasir.bench.longbench.LongBenchPredictions;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,6 +46,7 @@ final class LongBenchScoreCommand implements Callable<Integer> {
         if (!Files.isDirectory(pred)) throw new IllegalArgumentException(pred + ": not a folder");
         List<Path> runs = runFolders();
         if (runs.size() > 1 && out != null) throw new IllegalArgumentException("--out takes a single run; " + pred + " is a sweep");
+        if (out != null) WritableCheck.file(out, "--out");
         for (Path run : runs) score(run, runs.size() > 1);
         return 0;
     }
@@ -70,7 +73,7 @@ final class LongBenchScoreCommand implements Callable<Integer> {
         Path run = dir.resolve("run.json");
         if (Files.isRegularFile(run)) meta.set("run", Json.MAPPER.readTree(run.toFile()));
         Path target = out != null ? out : dir.resolve("result.json");
-        Files.writeString(target, Json.write(result) + "\n");
+        AtomicFile.write(target, (Json.write(result) + "\n").getBytes(StandardCharsets.UTF_8));
         var w = spec.commandLine().getOut();
         if (named) w.println(dir.getFileName() + ":");
         scores.properties().forEach(e -> {

@@ -12,6 +12,9 @@ public final class ModelOption {
     Path dir;
 
     Model load() {
-        return Model.load(dir);
+        Activity.set("loading model " + dir);
+        Model m = Model.load(dir);
+        Activity.set(null); // loaded: the command says what it does next
+        return m;
     }
 }

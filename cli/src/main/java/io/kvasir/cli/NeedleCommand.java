@@ -1,6 +1,9 @@
 package io.kvasir.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvasir.bench.RunFingerprint;
+import io.kvasir.bench.Utf8File;
+import io.kvasir.bench.needle.Haystack;
 import io.kvasir.bench.needle.NeedleGrid;
 import io.kvasir.bench.needle.NeedleRunner;
 import io.kvasir.bench.needle.NeedleTask;
@@ -23,7 +26,8 @@ import picocli.CommandLine.Spec;
             "Comma lists in --method, --budget and --kv-bits sweep every combination, each into <out>/<name>"
                     + " (e.g. snapkv-b128-kv4); 'kvasir compare OUT' tabulates the sweep.",
             "Example: kvasir needle --model DIR --haystack PaulGrahamEssays --min-length 1000 --max-length 8000"
-                    + " --step 100 --out needle --methods full,snapkv,windowkv --budgets 128,512 --kv-bits 16,4 --window 32"})
+                    + " --step 100 --out needle --methods full,snapkv,windowkv --budgets 128,512 --kv-bits 16,4 --window 32",
+            "Re-running into the same --out resumes the run; other settings there are refused (see --overwrite)."})
 final class NeedleCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;
@@ -62,16 +66,22 @@ final class NeedleCommand implements Callable<Integer> {
             description = "Context length step (default: ${DEFAULT-VALUE}).")
     int step;
 
-    @Option(names = "--depths", paramLabel = "N", defaultValue = "10",
-            description = "Number of depths, round(linspace(0, 100, N)) percent (default: ${DEFAULT-VALUE}).")
-    int depths;
+    @Option(names = "--depths", paramLabel = "PERCENT", split = ",",
+            description = "Depths of the needle in percent of the context, as in 'kvasir demo' (default: those of"
+                    + " --depth-count).")
+    List<Integer> depths;
+
+    @Option(names = "--depth-count", paramLabel = "N",
+            description = "N depths, round(linspace(0, 100, N)) percent, as the reference script (default: 10);"
+                    + " formerly --depths N, which now lists percents.")
+    Integer depthCount;
 
     @Option(names = "--max-new-tokens", paramLabel = "N", defaultValue = "30",
             description = "Answer length limit (default: ${DEFAULT-VALUE}).")
     int maxNewTokens;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the results.")
-    Path out;
+    @Mixin
+    ResultFolderOptions results;
 
     @Mixin
     CompressionOptions compression;
@@ -87,19 +97,36 @@ final class NeedleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        NeedleGrid grid = NeedleGrid.of(minLength, maxLength, step, depths);
+        if (depths != null && depthCount != null) {
+            throw new IllegalArgumentException("give --depths (percents) or --depth-count (how many), not both");
+        }
+        NeedleGrid grid = NeedleGrid.of(minLength, maxLength, step,
+                depths != null ? depths : NeedleGrid.depths(depthCount != null ? depthCount : 10));
         if (minLength <= 200) throw new IllegalArgumentException("--min-length must exceed the 200-token template reserve");
         NeedleTask task = new NeedleTask(text(needle, NeedleTask.DEFAULT.needle()),
                 text(question, NeedleTask.DEFAULT.question()), text(template, NeedleTask.DEFAULT.template()));
-        Sweep sweep = Sweep.of(model, compression, kvStorage, out, 0);
+        WritableCheck.folder(results.out, "--out");
+        List<Path> haystackFiles = haystack == null ? List.of() : Haystack.files(haystack);
+        Sweep sweep = Sweep.of(model, compression, kvStorage, results.out, 0);
         PrintWriter w = spec.commandLine().getOut();
         try (Model m = model.load()) {
             sweep.check(m);
-            List<ObjectNode> summaries = sweep.run(spec.commandLine().getErr(), p -> {
-                NeedleRunner r = new NeedleRunner(m, grid, haystack, p.dir(), task, p.config(), p.storage(), p.metadata(),
-                        maxNewTokens);
-                return new Sweep.Job<>(r::pending, r::run);
-            });
+            ObjectNode generation = Json.object();
+            generation.put("max_new_tokens", maxNewTokens);
+            generation.put("needle", task.needle());
+            generation.put("question", task.question());
+            generation.put("template", task.template());
+            generation.put("built_in_haystack", haystack == null);
+            haystackFiles.forEach(f -> generation.withArray("haystack_files").add(f.getFileName().toString()));
+            ObjectNode dataFiles = RunFingerprint.describe(haystackFiles);
+            List<ObjectNode> summaries = sweep.run(spec.commandLine().getErr(),
+                    () -> haystackFiles.forEach(Utf8File::read), // not UTF-8: FILE:LINE, before any output
+                    p -> new RunFingerprint(p.metadata(), generation, dataFiles, NeedleRunner.OUTPUTS),
+                    results.overwrite, p -> {
+                        NeedleRunner r = new NeedleRunner(m, grid, haystack, p.dir(), task, p.config(), p.storage(),
+                                p.metadata(), maxNewTokens);
+                        return new Sweep.Job<>(r::pending, r::run);
+                    });
             for (int i = 0; i < summaries.size(); i++) {
                 ObjectNode s = summaries.get(i);
                 w.printf(java.util.Locale.ROOT, "%s: overall score %.4f over %d cells, mean KV %s; wrote %s%n",

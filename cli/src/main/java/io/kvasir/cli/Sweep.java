@@ -1,12 +1,14 @@
 package io.kvasir.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvasir.bench.RunFingerprint;
 import io.kvasir.bench.RunMetadata;
 import io.kvasir.compression.CompressionConfig;
 import io.kvasir.compression.CompressionMethod;
 import io.kvasir.compression.KvStorage;
 import io.kvasir.model.Model;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,9 +33,11 @@ final class Sweep {
     record Job<T>(IntSupplier pending, Function<Consumer<String>, T> run) {}
 
     private final List<Point> points;
+    private final Path out;
 
-    private Sweep(List<Point> points) {
+    private Sweep(List<Point> points, Path out) {
         this.points = List.copyOf(points);
+        this.out = out;
     }
 
     static Sweep of(ModelOption model, CompressionOptions compression, KvStorageOptions kv, Path out, long seed) {
@@ -63,7 +67,7 @@ final class Sweep {
             meta.put("run_name", name);
             points.add(new Point(name, configs.get(name), storages.get(name), dir, meta));
         }
-        return new Sweep(points);
+        return new Sweep(points, out);
     }
 
     static String name(CompressionConfig config, int bits) {
@@ -90,16 +94,44 @@ final class Sweep {
         for (Point p : points) p.storage().check(m.config().numLayers(), m.config().headDim());
     }
 
-    /** Runs every point's job in order under one progress bar on err; returns their results. */
-    <T> List<T> run(PrintWriter err, Function<Point, Job<T>> jobs) {
+    /**
+     * Runs every point's job in order under one progress bar on err; returns their results. Before the first item
+     * runs: the inputs the points share are validated (validateInputs, which fails on a bad data file before anything
+     * is written), then every point's folder is checked against its fingerprint (a folder holding results of other
+     * settings is refused, naming the first difference) or, with overwrite, cleared of the results kvasir wrote there;
+     * then each point's fingerprint is recorded. A sweep also refuses an --out holding a single run's results, which
+     * 'kvasir compare' would read instead of the sweep's folders.
+     */
+    <T> List<T> run(PrintWriter err, Runnable validateInputs, Function<Point, RunFingerprint> fingerprints,
+                    boolean overwrite, Function<Point, Job<T>> jobs) {
+        validateInputs.run();
         List<Job<T>> list = points.stream().map(jobs).toList();
+        List<RunFingerprint> f = points.stream().map(fingerprints).toList();
+        boolean singleRunInSweepFolder = points.size() > 1 && Files.exists(out.resolve(RunFingerprint.FILE));
+        if (singleRunInSweepFolder && !overwrite) {
+            throw new IllegalArgumentException("--out " + out + " holds a single run, not a sweep; choose a new --out,"
+                    + " or add --overwrite to replace its results");
+        }
+        for (int i = 0; i < points.size(); i++) {
+            if (!overwrite) f.get(i).checkResumable(points.get(i).dir());
+        }
+        if (singleRunInSweepFolder) f.getFirst().clear(out);
+        for (int i = 0; i < points.size(); i++) {
+            if (overwrite) f.get(i).clear(points.get(i).dir());
+            f.get(i).write(points.get(i).dir());
+        }
         int total = list.stream().mapToInt(j -> j.pending().getAsInt()).sum();
         ProgressBar bar = new ProgressBar(err);
         int[] done = {0};
         List<T> results = new ArrayList<>();
         for (int i = 0; i < points.size(); i++) {
-            String prefix = points.size() == 1 ? "" : points.get(i).name() + ": ";
-            results.add(list.get(i).run().apply(what -> bar.update(++done[0], total, prefix + what)));
+            String name = points.get(i).name();
+            String prefix = points.size() == 1 ? "" : name + ": ";
+            Activity.set("running " + name);
+            results.add(list.get(i).run().apply(what -> {
+                bar.update(++done[0], total, prefix + what);
+                Activity.set("running " + name + " (last done: " + what + ")");
+            }));
         }
         return results;
     }

@@ -4,7 +4,7 @@ import io.kvasir.kernels.Parallel;
 import io.kvasir.kernels.VectorMath;
 
 /**
- * H2O's accumulated attention (baselines spec 2.3): for every key, the softmax probability it
+ * H2O's accumulated attention (docs/methods/h2o.md#the-rule): for every key, the softmax probability it
  * received summed over all prompt queries. The model normally accumulates this during its prefill
  * attention ({@link LayerPrefill#attentionMass()}); this class computes the same from Q and K so that
  * H2O works without it and so that the QPruningKV masking bug can be reproduced on request.
@@ -16,7 +16,7 @@ public final class AttentionMass {
         CAUSAL,
         /**
          * QPruningKV's H2O as published: only the bottom-right w x w block is causally masked, so
-         * queries before the last w rows also see future keys (baselines spec 8 #1, test H2).
+         * queries before the last w rows also see future keys (docs/methods/h2o.md#differences-from-the-reference, test H2).
          */
         WINDOW_BLOCK_ONLY
     }

@@ -223,7 +223,7 @@ public final class ByteBudgetPlanner {
     /** Kept prompt entries plus new tokens, per layer, at a token budget. */
     static int[] layerTokens(KvLayout layout, CompressionConfig config, int budget, int n, int m) {
         int[] kept = keptPrompt(layout, config, budget, n);
-        // The last generated token is never fed back (spec 1.2), but counting it keeps the bound safe.
+        // The last generated token is never fed back (docs/methods/common.md#positions-and-decode), but counting it keeps the bound safe.
         return Arrays.stream(kept).map(k -> k + m).toArray();
     }
 
@@ -240,7 +240,7 @@ public final class ByteBudgetPlanner {
         int heads = layout.storedHeads();
         int dim = layout.headDim();
         if (s.bits() <= 8 && s.scheme() == QuantScheme.REFERENCE) {
-            // The kept prompt is quantized once; generated tokens stay half precision (spec 3.3).
+            // The kept prompt is quantized once; generated tokens stay half precision (docs/methods/reference.md#the-rule).
             long perHead = 2L * kept * dim * s.bits() / 8
                     + ReferenceLayerQuantizer.metadataBytesPerHead(heads, kept, dim, s.group())
                     + 2L * Short.BYTES * m * dim;

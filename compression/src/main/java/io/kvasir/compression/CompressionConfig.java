@@ -14,13 +14,13 @@ import java.util.Optional;
 /**
  * Everything needed to build a compression policy for one sequence. Invalid combinations are
  * rejected here, with one line that says what to change, so that a bad command line fails before a
- * model is loaded. Defaults ({@link #builder()}) are the reference runners' (baselines spec 1.8,
- * WindowKV spec 6.1).
+ * model is loaded. Defaults ({@link #builder()}) are the reference runners' (docs/methods/common.md#runner-settings,
+ * docs/methods/windowkv.md#parameters-and-defaults).
  *
  * @param method       which method
- * @param budget       tokens per layer and stored head. Baselines: window included (spec 1.2).
+ * @param budget       tokens per layer and stored head. Baselines: window included (docs/methods/common.md#budget).
  *                     WindowKV: the mean review-token budget per layer M, its observation window
- *                     coming on top (WindowKV spec 4, 9.7)
+ *                     coming on top (docs/methods/windowkv.md#budget)
  * @param window       observation window w of h2o (its recent part), snapkv and pyramidkv; unused by
  *                     streamingllm (see sinkTokens) and windowkv (see its suffixes)
  * @param kernel       odd pooling kernel size (snapkv, pyramidkv)
@@ -73,7 +73,7 @@ public record CompressionConfig(CompressionMethod method, int budget, int window
 
     /**
      * The policy for one sequence under a storage: with LayerQuant each layer gets its own policy at
-     * budget {@code int(budget * 16 / bits)} (spec 3.6, truncation kept for parity); otherwise
+     * budget {@code int(budget * 16 / bits)} (docs/methods/layerquant.md#the-rule, truncation kept for parity); otherwise
      * {@link #create(KvLayout, String, Optional)}.
      */
     public CompressionPolicy create(KvLayout layout, KvStorage storage, String prompt, Optional<String> datasetName) {

@@ -1,7 +1,7 @@
 package io.kvasir.compression;
 
 /**
- * Turns per-query-head scores into per-stored-head scores (baselines spec 1.6).
+ * Turns per-query-head scores into per-stored-head scores (docs/methods/common.md#gqa-native-or-repeat).
  * In {@link GqaMode#REPEAT} stored head s is query head s and keeps its own scores, as the reference
  * repositories do after repeating K/V. In {@link GqaMode#NATIVE} the query heads of a KV group are
  * reduced to one row, so the group stores one selection (KVCache-Factory's kv_head granularity).

@@ -1,10 +1,10 @@
 package io.kvasir.compression;
 
 /**
- * H2O, the one-shot prefill version of both reference repositories (baselines spec 2.3): per stored
+ * H2O, the one-shot prefill version of both reference repositories (docs/methods/h2o.md#the-rule): per stored
  * head, the {@code budget - window} candidates with the largest accumulated attention over all prompt
  * queries ("heavy hitters"), no pooling, plus the last {@code window} tokens. Nothing is evicted during
- * decoding; a streaming H2O is a different baseline (spec 8 #2).
+ * decoding; a streaming H2O is a different baseline (docs/methods/h2o.md#differences-from-the-reference).
  */
 public final class H2oPolicy implements CompressionPolicy {
     private final int budget;

@@ -4,13 +4,13 @@ import io.kvasir.compression.quant.KiviHeadStore;
 
 /**
  * How the cache stores keys and values, per layer: float32, half, or b-bit codes (8/4/2) in a
- * quantization scheme, with LayerQuant's range of layers at their own bit width (spec 3.6).
+ * quantization scheme, with LayerQuant's range of layers at their own bit width (docs/methods/layerquant.md#the-rule).
  *
  * @param bits             32, 16, 8, 4 or 2: every layer outside the LayerQuant range
  * @param scheme           grouping of quantized layers
  * @param group            quantization group G (tokens per key group, channels per value group)
  * @param residual         recent tokens kept in half precision before being quantized (kivi R)
- * @param outlierThreshold kvquant's absolute outlier threshold (spec: 6.0)
+ * @param outlierThreshold kvquant's absolute outlier threshold (6.0 in the reference, docs/methods/kvquant.md#the-rule)
  * @param layerQuantBegin  first layer of the LayerQuant range; begin == end means no LayerQuant
  * @param layerQuantEnd    end (exclusive) of the LayerQuant range
  * @param layerQuantBits   bits of the layers in the range (16 = half precision)

@@ -4,7 +4,7 @@ import io.kvasir.kernels.Parallel;
 import io.kvasir.kernels.VectorMath;
 
 /**
- * Observation-window attention evidence (baselines spec 1.3, WindowKV spec 3.2): how much attention
+ * Observation-window attention evidence (docs/methods/common.md#observation-window-scores): how much attention
  * the last {@code w} prompt queries give each earlier key. The SnapKV family and WindowKV differ only
  * in what they do with these column sums, so both read them from here.
  *

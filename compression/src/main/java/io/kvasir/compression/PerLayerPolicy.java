@@ -1,6 +1,6 @@
 package io.kvasir.compression;
 
-/** One policy per layer (LayerQuant's per-layer token budgets, spec 3.6). */
+/** One policy per layer (LayerQuant's per-layer token budgets, docs/methods/layerquant.md#the-rule). */
 final class PerLayerPolicy implements CompressionPolicy {
     private final CompressionPolicy[] perLayer;
 

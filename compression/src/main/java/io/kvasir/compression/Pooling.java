@@ -3,7 +3,7 @@ package io.kvasir.compression;
 import java.util.Locale;
 
 /**
- * 1-D pooling of candidate scores before top-k (SnapKV family, spec 1.4). Pooling makes a token's
+ * 1-D pooling of candidate scores before top-k (SnapKV family, docs/methods/snapkv.md#pooling). Pooling makes a token's
  * score its neighbourhood's, so kept tokens come in small clusters rather than isolated points.
  */
 public enum Pooling {

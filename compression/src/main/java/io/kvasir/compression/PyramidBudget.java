@@ -1,9 +1,9 @@
 package io.kvasir.compression;
 
 /**
- * PyramidKV's per-layer count of selected tokens (baselines spec 2.5), integer math as in the
+ * PyramidKV's per-layer count of selected tokens (docs/methods/pyramidkv.md#budget), integer math as in the
  * reference: lower layers get more, upper layers fewer, and because the step is floored the total
- * exceeds the uniform {@code layers * (budget - window)} by a few percent (spec 8 #12). The
+ * exceeds the uniform {@code layers * (budget - window)} by a few percent (docs/methods/pyramidkv.md#budget). The
  * regimes are decided on the nominal budget, as the reference does.
  *
  * @param layers number of decoder layers L

@@ -1,7 +1,7 @@
 package io.kvasir.compression;
 
 /**
- * PyramidKV (baselines spec 2.5): SnapKV's scoring and selection with the per-layer counts of
+ * PyramidKV (docs/methods/pyramidkv.md#the-rule): SnapKV's scoring and selection with the per-layer counts of
  * {@link PyramidBudget}; each layer also keeps the observation window.
  */
 public final class PyramidKvPolicy implements CompressionPolicy {

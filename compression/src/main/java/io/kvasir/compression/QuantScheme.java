@@ -1,6 +1,9 @@
 package io.kvasir.compression;
 
-/** How quantized keys and values are grouped (baselines spec 3.2, 3.5). */
+/**
+ * How quantized keys and values are grouped (docs/methods/kivi.md#layout, docs/methods/kvquant.md#the-rule,
+ * docs/methods/reference.md#the-rule).
+ */
 public enum QuantScheme {
     /** Keys per channel over G tokens, values per token over G channels, recent tokens in a residual. */
     KIVI("kivi"),

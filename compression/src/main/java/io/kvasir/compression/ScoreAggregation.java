@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * How the scores of the query heads that share one KV head are reduced to one score per stored
- * head in {@link GqaMode#NATIVE} mode (KVCache-Factory's {@code --gqa_score_agg}; spec 1.6).
+ * head in {@link GqaMode#NATIVE} mode (KVCache-Factory's {@code --gqa_score_agg}; docs/methods/common.md#gqa-native-or-repeat).
  */
 public enum ScoreAggregation {
     MEAN,

@@ -1,7 +1,7 @@
 package io.kvasir.compression;
 
 /**
- * 1-D pooling along the candidate axis, stride 1, padding kernel/2 on both sides (baselines spec 1.4),
+ * 1-D pooling along the candidate axis, stride 1, padding kernel/2 on both sides (docs/methods/snapkv.md#pooling),
  * so the output has the input's length. Only odd kernels: the reference's even kernels produce one
  * extra score and index out of range, so they are rejected rather than guessed at.
  */

@@ -1,14 +1,14 @@
 package io.kvasir.compression;
 
 /**
- * SnapKV (baselines spec 2.4): every layer keeps {@code budget - window} selected tokens plus the
- * observation window per stored head; prompts no longer than the budget are kept whole (1.7).
+ * SnapKV (docs/methods/snapkv.md#the-rule): every layer keeps {@code budget - window} selected tokens plus the
+ * observation window per stored head; prompts no longer than the budget are kept whole (docs/methods/common.md#short-prompts).
  */
 public final class SnapKvPolicy implements CompressionPolicy {
     private final int budget;
     private final SnapKvSelection selection;
 
-    /** @param budget tokens kept per layer and stored head, the window included (spec 1.2) */
+    /** @param budget tokens kept per layer and stored head, the window included (docs/methods/common.md#budget) */
     public SnapKvPolicy(int budget, SnapKvSelection selection) {
         if (budget <= selection.window()) {
             throw new IllegalArgumentException("snapkv budget (" + budget + " tokens) must be larger than the window ("

@@ -1,7 +1,7 @@
 package io.kvasir.compression;
 
 /**
- * SnapKV's selection rule with a given count (baselines spec 1.3-1.5), shared by SnapKV and PyramidKV,
+ * SnapKV's selection rule with a given count (docs/methods/snapkv.md#the-rule), shared by SnapKV and PyramidKV,
  * which differ only in how many candidates a layer keeps: observation-window column sums, GQA
  * reduction (after the window sum, before pooling), pooling, top-k per stored head, plus the window.
  *

@@ -3,10 +3,10 @@ package io.kvasir.compression;
 import java.util.stream.IntStream;
 
 /**
- * StreamingLLM as run by the reference harnesses (baselines spec 2.2): the first {@code sinks}
+ * StreamingLLM as run by the reference harnesses (docs/methods/streamingllm.md#the-rule): the first {@code sinks}
  * prompt tokens ("attention sinks") plus the most recent {@code budget - sinks}, no scores. The
  * reference derives the sink count from its window argument differently per harness (4 on
- * LongBench/RULER, budget - 32 in the needle test), so here it is an explicit parameter (spec 8 #3).
+ * LongBench/RULER, budget - 32 in the needle test), so here it is an explicit parameter (docs/methods/streamingllm.md#differences-from-the-reference).
  * The window is not rolled during decoding, like the reference.
  */
 public final class StreamingLlmPolicy implements CompressionPolicy {

@@ -3,8 +3,8 @@ package io.kvasir.compression;
 import java.util.Arrays;
 
 /**
- * Top-k with a deterministic tie rule: higher score first, then lower position (baselines spec 1.5,
- * WindowKV 3.4). PyTorch's topk gives no tie guarantee, and max-pooling plateaus make ties common, so
+ * Top-k with a deterministic tie rule: higher score first, then lower position (docs/methods/common.md#top-k-and-ties,
+ * docs/methods/windowkv.md#how-many-windows). PyTorch's topk gives no tie guarantee, and max-pooling plateaus make ties common, so
  * the rule has to be fixed for results to be reproducible.
  */
 public final class TopK {

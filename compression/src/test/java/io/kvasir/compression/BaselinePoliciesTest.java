@@ -10,7 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** SnapKV, StreamingLLM and H2O against the baselines spec's vectors S1, S3, S4, T1-T4, H1-H3. */
+/**
+ * SnapKV, StreamingLLM and H2O against the hand-computed vectors S1, S3, S4 (docs/methods/snapkv.md#test-vectors),
+ * T1-T4 (docs/methods/streamingllm.md#test-vectors) and H1-H3 (docs/methods/h2o.md#test-vectors).
+ */
 class BaselinePoliciesTest {
     static final KvLayout ONE_HEAD = OneDimTensors.layout(1, 1, GqaMode.NATIVE);
 

@@ -129,7 +129,7 @@ class CompressionConfigTest {
         int prompt = 24;
         for (GqaMode mode : GqaMode.values()) {
             // WindowKV's budget is a per-layer mean with a pyramid: its shallowest-to-deepest budgets
-            // are 2M - M*G/beta .. M*G/beta, so the deepest must cover the review region (spec I2).
+            // are 2M - M*G/beta .. M*G/beta, so the deepest must cover the review region (docs/methods/windowkv.md#how-many-windows).
             int budget = method == CompressionMethod.WINDOWKV ? 7 * prompt : prompt;
             CompressionConfig c = CompressionConfig.builder().method(method).budget(budget).window(4).sharedLayers(2)
                     .taskType("qa").suffixMax(4).gqaMode(mode).build();

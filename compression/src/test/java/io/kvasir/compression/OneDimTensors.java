@@ -1,7 +1,7 @@
 package io.kvasir.compression;
 
 /**
- * The baselines spec's test construction (section 7): head dimension 1, one KV head, key of
+ * The test construction of docs/methods/common.md#test-construction: head dimension 1, one KV head, key of
  * position j = ln(u_j) and every query of head h equal to q_h, so with q = 1 each softmax weight is
  * proportional to u_j (and with q = -1 to 1/u_j). Value of position j is j.
  */

@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** PyramidKV budgets against the baselines spec's vectors (7.5) and the policy's use of them. */
+/** PyramidKV budgets against docs/methods/pyramidkv.md#test-vectors and the policy's use of them. */
 class PyramidKvTest {
     static int[] caps(PyramidBudget b, int n) {
         return IntStream.range(0, b.layers()).map(l -> b.selected(l, n)).toArray();

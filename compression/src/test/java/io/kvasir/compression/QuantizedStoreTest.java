@@ -86,7 +86,7 @@ class QuantizedStoreTest {
         KiviHeadStore s = new KiviHeadStore(dim, 2, group, 0, Float.NaN, 4);
         float[][] k = new float[4][dim];
         float[][] v = new float[4][dim];
-        // Spec 7.4 Q7 in channels 0..3 of the keys (the per-channel rows), copied into channels 4..7 too.
+        // Q7 of docs/methods/kivi.md#test-vectors in channels 0..3 of the keys (the per-channel rows), copied into channels 4..7 too.
         float[][] q7 = {{0.1f, -0.2f, 0.3f, 8}, {0.2f, 0.1f, -0.1f, 9}, {-0.3f, 0.2f, 0, 10}, {0, -0.1f, 0.2f, 11}};
         float[][] perChannel = {{0.0334f, -0.2f, 0.2998f, 8}, {0.2f, 0.0667f, -0.1f, 9}, {-0.2998f, 0.2f, 0.0333f, 10},
             {0.0334f, -0.0667f, 0.1666f, 11}};
@@ -115,7 +115,7 @@ class QuantizedStoreTest {
 
     @Test
     void kvQuantOutliersAreRestoredExactly() {
-        // Spec 7.4 Q8: [0.5, -7, 1, 2] at 2 bits, threshold 6 -> [0.6665, -7, 1.333, 2].
+        // Q8 of docs/methods/kvquant.md#test-vectors: [0.5, -7, 1, 2] at 2 bits, threshold 6 -> [0.6665, -7, 1.333, 2].
         KiviHeadStore s = new KiviHeadStore(4, 2, 4, 0, 6f, 4);
         for (int t = 0; t < 4; t++) {
             s.append(t, new float[] {t, t, t, t}, 0, new float[] {0.5f, -7.0f, 1.0f, 2.0f}, 0);
@@ -179,7 +179,7 @@ class QuantizedStoreTest {
                 int quantized = tokens < residual + group ? 0 : (tokens - residual) / group * group;
                 int fp16 = tokens - quantized;
                 assertEquals(quantized, s.quantizedLength());
-                // Spec 3.7: 2 * D * (b/8 + 4/G) per quantized token, 2 * D * 2 per fp16 residual token.
+                // docs/methods/kivi.md#bytes-per-token: 2 * D * (b/8 + 4/G) per quantized token, 2 * D * 2 per fp16 residual token.
                 long expected = (long) (quantized * 2.0 * dim * (bits / 8.0 + 4.0 / group)) + 2L * dim * 2 * fp16;
                 assertEquals(expected, s.bytes(), bits + "-bit, " + tokens + " tokens");
                 assertTrue(s.bytes() <= ByteBudgetPlanner.headBytes(tokens, bits, dim, group, residual),
@@ -207,7 +207,7 @@ class QuantizedStoreTest {
         KvStorage reference = correct.withLayerQuant(0, 2, 8, true);
         assertEquals(16, reference.bitsOf(0), "the reference stores its range unquantized");
         assertEquals(2.0, reference.tokenScale(0), "with the scaled budget all the same");
-        // Budgets per layer: int(B * 16 / bits), spec 3.6 (B = 128, 3 layers at 4 bits -> 512).
+        // Budgets per layer: int(B * 16 / bits), docs/methods/layerquant.md#test-vectors (B = 128, 3 layers at 4 bits -> 512).
         KvLayout layout = new KvLayout(4, 2, 4, 16, GqaMode.NATIVE);
         CompressionConfig config = CompressionConfig.builder().method("snapkv").budget(20).build();
         CompressionPolicy policy = config.create(layout, correct, "", java.util.Optional.empty());
@@ -254,7 +254,7 @@ class QuantizedStoreTest {
         assertTrue(MinMaxQuantizer.MAX_INVERSE_SCALE > 0);
     }
 
-    /** Spec 7.4 Q6 through the cache: keys in axis-1 groups, values in strided axis-0 groups. */
+    /** Q6 of docs/methods/reference.md#test-vectors through the cache: keys in axis-1 groups, values in strided axis-0 groups. */
     @Test
     void referenceLayoutReproducesTheAxisRule() {
         KvLayout layout = new KvLayout(1, 2, 2, 4, GqaMode.NATIVE);

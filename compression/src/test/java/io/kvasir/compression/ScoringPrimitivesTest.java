@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 
-/** Shared scoring pieces against the baselines spec's vectors S1, S2 and the tie rule (1.3-1.6). */
+/**
+ * Shared scoring pieces against the vectors S1, S2 of docs/methods/snapkv.md#test-vectors and the tie rule of
+ * docs/methods/common.md#top-k-and-ties.
+ */
 class ScoringPrimitivesTest {
     static final KvLayout ONE_HEAD = OneDimTensors.layout(1, 1, GqaMode.NATIVE);
     static final double[] S1_U = {4, 1, 2, 1, 1, 1};

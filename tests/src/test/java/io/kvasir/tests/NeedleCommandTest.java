@@ -28,7 +28,7 @@ class NeedleCommandTest {
         Path out = tmp.resolve("out");
         String model = Fixtures.model("qwen2-bias-f32").toString();
         String[] args = {"needle", "--model", model, "--haystack", hay.toString(), "--min-length", "300",
-            "--max-length", "420", "--step", "60", "--depths", "3", "--max-new-tokens", "4", "--out", out.toString()};
+            "--max-length", "420", "--step", "60", "--depth-count", "3", "--max-new-tokens", "4", "--out", out.toString()};
         Cli r = Cli.run(args);
         assertEquals(0, r.exitCode(), r.err());
         List<String> lines = Files.readAllLines(out.resolve("cells.jsonl"));
@@ -72,7 +72,7 @@ class NeedleCommandTest {
     void sweepWritesOneFolderPerCombinationAndCompareTabulatesIt(@TempDir Path tmp) throws IOException {
         Path out = tmp.resolve("sweep");
         String[] args = {"needle", "--model", Fixtures.model("qwen2-bias-f32").toString(), "--min-length", "400",
-            "--max-length", "400", "--depths", "2", "--max-new-tokens", "3", "--out", out.toString(),
+            "--max-length", "400", "--depth-count", "2", "--max-new-tokens", "3", "--out", out.toString(),
             "--methods", "full,snapkv", "--budgets", "32,64", "--kv-bits", "16,4", "--quant-group", "16",
             "--quant-residual", "16", "--window", "8"};
         Cli r = Cli.run(args);
@@ -128,7 +128,7 @@ class NeedleCommandTest {
     void customNeedleQuestionAndTemplateAreUsedAndScoredAgainstTheNeedle(@TempDir Path tmp) throws IOException {
         Path out = tmp.resolve("out");
         Cli r = Cli.run("needle", "--model", Fixtures.model("qwen2-bias-f32").toString(), "--min-length", "300",
-                "--max-length", "300", "--depths", "2", "--max-new-tokens", "6", "--out", out.toString(),
+                "--max-length", "300", "--depth-count", "2", "--max-new-tokens", "6", "--out", out.toString(),
                 "--needle", "\\nThe secret code of the vault is 4711 and 0815.\\n", "--question", "The secret code of the vault is: ",
                 "--template", "Read this. {context}\\nQ: {question}\\nA:");
         assertEquals(0, r.exitCode(), r.err());
@@ -148,9 +148,11 @@ class NeedleCommandTest {
             assertEquals(words.size() / 3.0, n.get("score_heatmap").asDouble(), 1e-12, resp);
         }
         Cli other = Cli.run("needle", "--model", Fixtures.model("qwen2-bias-f32").toString(), "--min-length", "300",
-                "--max-length", "360", "--step", "60", "--depths", "2", "--out", out.toString());
+                "--max-length", "360", "--step", "60", "--depth-count", "2", "--max-new-tokens", "6", "--out", out.toString());
         assertEquals(2, other.exitCode(), "the default needle into a folder of another needle's cells");
-        assertTrue(other.err().contains("holds cells of another needle"), other.err());
+        assertEquals(1, other.err().lines().count(), other.err());
+        assertTrue(other.err().contains("holds a run with another setting 'generation.needle' (was \"\\nThe secret code"),
+                other.err());
         Cli bad = Cli.run("needle", "--model", Fixtures.model("qwen2-bias-f32").toString(), "--min-length", "300",
                 "--max-length", "300", "--out", tmp.resolve("bad").toString(), "--template", "no placeholders");
         assertEquals(2, bad.exitCode());

@@ -46,11 +46,9 @@ class NeedlePlacementParityTest {
             String provider = run.get("model_provider").asText();
             assertEquals(provider.equals("Qwen2") ? "other" : provider, periods.provider(), model);
             if (run.has("intervals")) { // a grid; the other runs hold the cells searched for where item 4 shows
-                NeedleGrid grid = NeedleGrid.of(run.get("min").asInt(), run.get("max").asInt(), run.get("step").asInt(),
-                        run.get("intervals").asInt());
                 List<Integer> depths = new ArrayList<>();
                 run.get("depths").forEach(d -> depths.add(d.asInt()));
-                assertEquals(depths, grid.depths());
+                assertEquals(depths, NeedleGrid.depths(run.get("intervals").asInt())); // --depth-count N
                 run.get("cells_changed_by_old_rule").properties()
                         .forEach(e -> oldRuleCells.merge(e.getKey(), e.getValue().asInt(), Integer::sum));
             } else {

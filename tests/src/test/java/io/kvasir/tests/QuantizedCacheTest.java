@@ -67,7 +67,7 @@ class QuantizedCacheTest {
                 long expected = 0;
                 for (int[] layer : cache.lengths()) {
                     for (int t : layer) {
-                        // Spec 3.7: quantized tokens cost 2 * D * (4/8 + 4/G); the residual (the last R..R+G-1
+                        // docs/methods/kivi.md#bytes-per-token: quantized tokens cost 2 * D * (4/8 + 4/G); the residual (the last R..R+G-1
                         // tokens) 2 * D * 2. The oldest G residual tokens are quantized whenever it reaches R + G.
                         int quantized = t < residual + GROUP ? 0 : (t - residual) / GROUP * GROUP;
                         expected += Math.round(quantized * 2.0 * d * (4 / 8.0 + 4.0 / GROUP)) + 4L * d * (t - quantized);

@@ -1,14 +1,14 @@
 package io.kvasir.kernels;
 
 /**
- * Scalar reference of the KV quantizer (baselines spec 3.1, HQQ min/max with optimize=False):
+ * Scalar reference of the KV quantizer (docs/methods/kivi.md#the-quantizer, HQQ min/max with optimize=False):
  * asymmetric, inverse scale {@code s = min(qmax / (hi - lo), 20000)}, zero {@code z = -lo * s} (not
  * rounded), codes {@code clamp(rint(x * s + z), 0, qmax)}, and scale {@code 1/s} and zero stored as
  * IEEE half. Dequantization is {@code (code - zero) * scale} with the half-precision metadata widened
  * to float32 (the engine's attention arithmetic); {@link #dequantizeHalf} repeats the reference's
- * all-fp16 arithmetic for the spec vectors.
+ * all-fp16 arithmetic for the test vectors.
  *
- * <p>Two guards against the reference's fp16 hazards (spec 8 #8): a group whose range is below 1e-4
+ * <p>Two guards against the reference's fp16 hazards (docs/methods/kivi.md#the-quantizer): a group whose range is below 1e-4
  * uses inverse scale 1 (what newer hqq does), and the inverse scale is lowered so that the zero
  * stays finite in half precision. Neither changes a group the reference handles without overflow
  * and with a range of 1e-4 or more.
@@ -82,7 +82,7 @@ public final class MinMaxQuantizer {
     }
 
     /**
-     * Quantize-dequantize of a whole flat tensor with the reference's group rule (spec 3.2): axis 1
+     * Quantize-dequantize of a whole flat tensor with the reference's group rule (docs/methods/reference.md#the-rule): axis 1
      * groups are consecutive runs of G flat elements; axis 0 reads the tensor as a G x (N/G) matrix and
      * quantizes each column. Returns the dequantized tensor (float32 arithmetic).
      */

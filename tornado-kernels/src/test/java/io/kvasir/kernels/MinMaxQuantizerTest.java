@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** Baselines spec 7.4 vectors (computed with numpy there) and the half-step error bound. */
+/** The vectors of docs/methods/kivi.md#test-vectors (computed with numpy) and the half-step error bound. */
 class MinMaxQuantizerTest {
     private static int[] codes(float[] x, int bits) {
         int[] c = new int[x.length];
@@ -57,7 +57,7 @@ class MinMaxQuantizerTest {
     void q5ConstantGroupsStayFinite() {
         assertArrayEquals(new int[] {0, 0, 0, 0}, codes(new float[] {0.5f, 0.5f, 0.5f, 0.5f}, 2));
         assertArrayEquals(new float[] {0.5f, 0.5f, 0.5f, 0.5f}, dequant(new float[] {0.5f, 0.5f, 0.5f, 0.5f}, 2), 0f);
-        // The reference's fp16 zero overflows to -inf here and dequantizes to +inf (spec 8 #8).
+        // The reference's fp16 zero overflows to -inf here and dequantizes to +inf (docs/methods/kivi.md#test-vectors, Q5).
         assertArrayEquals(new float[] {5, 5, 5, 5}, dequant(new float[] {5, 5, 5, 5}, 2), 0f);
     }
 

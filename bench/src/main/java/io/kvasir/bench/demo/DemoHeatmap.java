@@ -1,12 +1,12 @@
 package io.kvasir.bench.demo;
 
+import io.kvasir.bench.AtomicFile;
 import io.kvasir.bench.needle.HeatmapImage;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -20,8 +20,7 @@ public final class DemoHeatmap {
 
     private DemoHeatmap() {}
 
-    public static void write(List<DemoSweep.Result> results, List<Integer> lengths, List<Integer> depths, Path png)
-            throws IOException {
+    public static void write(List<DemoSweep.Result> results, List<Integer> lengths, List<Integer> depths, Path png) {
         System.setProperty("java.awt.headless", "true");
         Font title = new Font(Font.SANS_SERIF, Font.BOLD, 11);
         // Wide enough for the longest title, so the last panel's is not clipped at the image's edge.
@@ -63,6 +62,6 @@ public final class DemoHeatmap {
             g.drawString("context tokens", x0, TOP + depths.size() * CELL + 32);
         }
         g.dispose();
-        ImageIO.write(img, "png", png.toFile());
+        AtomicFile.write(png, out -> ImageIO.write(img, "png", out));
     }
 }

@@ -85,7 +85,7 @@ public final class LongBenchMetrics {
 
     /**
      * {@code classification_score}, including the reference's removal-while-iterating bug (a class after a
-     * removed one is never examined), spec 8 #18.
+     * removed one is never examined), docs/benchmarks.md#metrics.
      */
     public static double classification(String prediction, String reference, List<String> allClasses) {
         List<String> matches = new ArrayList<>();

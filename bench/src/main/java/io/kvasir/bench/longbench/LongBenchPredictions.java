@@ -3,10 +3,10 @@ package io.kvasir.bench.longbench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvasir.bench.JsonlFile;
 import io.kvasir.bench.longbench.LongBenchScorer.Example;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,21 +22,17 @@ public final class LongBenchPredictions {
 
     private LongBenchPredictions() {}
 
-    /** The examples of one prediction file; all_classes is taken from the last line, as eval.py does. */
+    /**
+     * The examples of one prediction file; all_classes is taken from the last line, as eval.py does. A line without
+     * pred or answers is an error naming FILE:LINE (eval.py would stop on it too).
+     */
     public static List<Example> read(Path file) {
-        List<JsonNode> rows = new ArrayList<>();
-        try {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                if (!line.isBlank()) rows.add(JSON.readTree(line));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-        List<String> allClasses = rows.isEmpty() ? null : strings(rows.getLast().get("all_classes"));
+        List<JsonlFile.Line> rows = JsonlFile.read(file);
+        List<String> allClasses = rows.isEmpty() ? null : strings(rows.getLast().value().get("all_classes"));
         List<Example> out = new ArrayList<>();
-        for (JsonNode r : rows) {
-            JsonNode length = r.get("length");
-            out.add(new Example(r.path("pred").asText(""), strings(r.get("answers")), allClasses,
+        for (JsonlFile.Line r : rows) {
+            JsonNode length = r.value().get("length");
+            out.add(new Example(r.requireText("pred"), strings(r.require("answers")), allClasses,
                     length == null || length.isNull() ? 0 : length.asDouble()));
         }
         return out;

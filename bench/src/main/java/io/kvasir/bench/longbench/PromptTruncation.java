@@ -3,7 +3,10 @@ package io.kvasir.bench.longbench;
 import io.kvasir.model.tokenizer.Tokenizer;
 import java.util.Arrays;
 
-/** LongBench middle truncation (spec 5.4); the limit per model path is {@link ReferenceProfile#limit}. */
+/**
+ * LongBench middle truncation (docs/benchmarks.md#truncation-and-generation); the limit per model path is
+ * {@link ReferenceProfile#limit}.
+ */
 public final class PromptTruncation {
     private PromptTruncation() {}
 

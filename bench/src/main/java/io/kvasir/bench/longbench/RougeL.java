@@ -8,7 +8,7 @@ import java.util.Set;
 /**
  * ROUGE-L F as the PyPI {@code rouge} 1.0.1 package computes it ({@code rouge_l_summary_level}), which
  * LongBench uses: sentences split on ".", distinct-word counts, union of LCS word strings. It is not
- * standard ROUGE-L (spec 5.5, 8 #25).
+ * standard ROUGE-L (docs/benchmarks.md#metrics).
  */
 public final class RougeL {
     private RougeL() {}

@@ -1,5 +1,6 @@
 package io.kvasir.bench.needle;
 
+import io.kvasir.bench.Utf8File;
 import io.kvasir.model.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,9 +13,10 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The haystack and needle insertion of spec 4.2 as KVCache-Factory's run_needle_in_haystack.py does it (c97f9d7):
- * no special tokens when tokenizing, special tokens skipped and transformers 4.x's clean-up when decoding, essay
- * files sorted by name and read in Python's text mode, the needle after one of the reference's period ids.
+ * The haystack and needle insertion of docs/benchmarks.md#haystack-and-needle as KVCache-Factory's
+ * run_needle_in_haystack.py does it (c97f9d7): no special tokens when tokenizing, special tokens skipped and
+ * transformers 4.x's clean-up when decoding, essay files sorted by name and read in Python's text mode, the needle
+ * after one of the reference's period ids.
  */
 public final class Haystack {
     private final Tokenizer tokenizer;
@@ -75,16 +77,21 @@ public final class Haystack {
         return out;
     }
 
-    private static String readDir(Path dir) {
+    /** The files a --haystack folder contributes: its *.txt files in name order. */
+    public static List<Path> files(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
             List<Path> files = s.filter(p -> p.getFileName().toString().endsWith(".txt")).sorted().toList();
             if (files.isEmpty()) throw new IllegalArgumentException("no .txt files in --haystack " + dir);
-            StringBuilder sb = new StringBuilder();
-            for (Path f : files) sb.append(pythonTextMode(Files.readString(f, StandardCharsets.UTF_8)));
-            return sb.toString();
+            return files;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read haystack " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    private static String readDir(Path dir) {
+        StringBuilder sb = new StringBuilder();
+        for (Path f : files(dir)) sb.append(pythonTextMode(Utf8File.read(f)));
+        return sb.toString();
     }
 
     /** Python's open(file, 'r') reads with universal newlines: "\r\n" and a lone "\r" become "\n". */

@@ -1,5 +1,6 @@
 package io.kvasir.bench.needle;
 
+import io.kvasir.bench.AtomicFile;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -7,12 +8,11 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
 
-/** The needle heatmap of spec 4.6 (colormap #F0496E -> #EBB839 -> #0CD79F over 0..1), drawn headless. */
+/** The needle heatmap of docs/benchmarks.md#heatmap (colormap #F0496E -> #EBB839 -> #0CD79F over 0..1), drawn headless. */
 public final class HeatmapImage {
     private static final Color LOW = new Color(0xF0496E), MID = new Color(0xEBB839), HIGH = new Color(0x0CD79F);
 
@@ -30,8 +30,7 @@ public final class HeatmapImage {
     }
 
     /** rows = depths ascending top to bottom, columns = context lengths ascending; title above the grid. */
-    public static void write(double[][] table, List<Integer> lengths, List<Integer> depths, String title, Path png)
-            throws IOException {
+    public static void write(double[][] table, List<Integer> lengths, List<Integer> depths, String title, Path png) {
         System.setProperty("java.awt.headless", "true");
         Font titleFont = new Font(Font.SANS_SERIF, Font.BOLD, 13);
         int cell = 28, left = 90, top = 40, bottom = 90, right = 80;
@@ -91,6 +90,6 @@ public final class HeatmapImage {
         g.drawString("1", barX + 18, top + 8);
         g.drawString("0", barX + 18, top + barH);
         g.dispose();
-        ImageIO.write(img, "png", png.toFile());
+        AtomicFile.write(png, out -> ImageIO.write(img, "png", out));
     }
 }

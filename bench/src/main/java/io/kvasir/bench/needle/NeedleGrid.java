@@ -5,7 +5,10 @@ import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The test grid of spec 4.1: context lengths {@code arange(s, e+1, step)}, depths rounded linspace(0, 100, n). */
+/**
+ * The test grid of docs/benchmarks.md#grid: context lengths {@code arange(s, e+1, step)}; depths in percent, by default the
+ * reference's rounded linspace(0, 100, n).
+ */
 public record NeedleGrid(List<Integer> lengths, List<Integer> depths) {
     public NeedleGrid {
         if (lengths.isEmpty() || depths.isEmpty()) throw new IllegalArgumentException("empty needle grid");
@@ -13,17 +16,23 @@ public record NeedleGrid(List<Integer> lengths, List<Integer> depths) {
         depths = List.copyOf(depths);
     }
 
-    public static NeedleGrid of(int start, int end, int step, int depthIntervals) {
+    public static NeedleGrid of(int start, int end, int step, List<Integer> depthPercents) {
         if (step < 1) throw new IllegalArgumentException("--step must be at least 1 token");
         if (start < 1 || end < start) throw new IllegalArgumentException("need 1 <= --min-length <= --max-length");
-        if (depthIntervals < 1) throw new IllegalArgumentException("--depths must be at least 1");
+        for (int d : depthPercents) {
+            if (d < 0 || d > 100) throw new IllegalArgumentException("--depths are percents from 0 to 100, got " + d);
+        }
+        if (depthPercents.stream().distinct().count() != depthPercents.size()) {
+            throw new IllegalArgumentException("--depths lists a depth twice: " + depthPercents);
+        }
         List<Integer> lengths = new ArrayList<>();
         for (int l = start; l < end + 1; l += step) lengths.add(l);
-        return new NeedleGrid(lengths, depths(depthIntervals));
+        return new NeedleGrid(lengths, depthPercents);
     }
 
-    /** {@code np.round(np.linspace(0, 100, n))}: half-to-even of the exact float64 values. */
-    static List<Integer> depths(int n) {
+    /** {@code np.round(np.linspace(0, 100, n))}: half-to-even of the exact float64 values (--depth-count n). */
+    public static List<Integer> depths(int n) {
+        if (n < 1) throw new IllegalArgumentException("--depth-count must be at least 1");
         List<Integer> out = new ArrayList<>();
         if (n == 1) {
             out.add(0);

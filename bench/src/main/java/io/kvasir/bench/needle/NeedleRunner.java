@@ -2,8 +2,8 @@ package io.kvasir.bench.needle;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvasir.bench.AtomicFile;
 import io.kvasir.bench.JsonlFile;
 import io.kvasir.bench.NewlineToken;
 import io.kvasir.bench.RunMetadata;
@@ -28,7 +28,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Needle-in-a-haystack (spec 4): one greedy generation per (context length, depth) cell, appended to
+ * Needle-in-a-haystack (docs/benchmarks.md#needle-in-a-haystack): one greedy generation per (context length, depth) cell, appended to
  * {@code cells.jsonl} (cells already there are skipped: resumable), then {@code summary.json} and
  * {@code heatmap.png} (its title: the run and the overall score).
  */
@@ -36,7 +36,9 @@ public record NeedleRunner(Model model, NeedleGrid grid, Path haystackDir, Path 
                            CompressionConfig compression, KvStorage storage, ObjectNode metadata, int maxNewTokens) {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ssZ");
-    /** Tokens kept free of haystack for the template and answer (spec 4.2 step 2). */
+    /** The files a run writes into its folder. */
+    public static final List<String> OUTPUTS = List.of("cells.jsonl", "summary.json", "heatmap.png");
+    /** Tokens kept free of haystack for the template and answer (docs/benchmarks.md#haystack-and-needle, step 2). */
     static final int RESERVE = 200;
 
     /** Cells of the grid not yet in cells.jsonl. */
@@ -56,12 +58,7 @@ public record NeedleRunner(Model model, NeedleGrid grid, Path haystackDir, Path 
             throw new UncheckedIOException("cannot create " + outDir + ": " + e.getMessage(), e);
         }
         Path cellsFile = outDir.resolve("cells.jsonl");
-        Map<String, JsonNode> done = readDone(cellsFile);
-        for (JsonNode cell : done.values()) {
-            if (!cell.path("needle").asText().equals(task.needle())) {
-                throw new IllegalArgumentException(cellsFile + " holds cells of another needle; choose another --out");
-            }
-        }
+        Map<String, JsonNode> done = readDone(cellsFile); // of this needle: the run fingerprint was checked
         Haystack haystack = Haystack.load(model.tokenizer(), haystackDir, grid.maxLength(), periodTokens());
         int newline = NewlineToken.id(model.tokenizer());
         Generator generator = new Generator(model);
@@ -123,7 +120,7 @@ public record NeedleRunner(Model model, NeedleGrid grid, Path haystackDir, Path 
         s.put("max_new_tokens", maxNewTokens);
         s.put("period_tokens", periodTokens().toString());
         s.put("stop_token_newline", NewlineToken.id(model.tokenizer()));
-        s.put("overall_score", n == 0 ? Double.NaN : sum / n);
+        if (n == 0) s.putNull("overall_score"); else s.put("overall_score", sum / n);
         s.put("cells", n);
         String title = String.format(Locale.ROOT, "%s: overall score %.3f (mean over %d cells)",
                 metadata.path("run_name").asText(metadata.path("method").asText()), n == 0 ? Double.NaN : sum / n, n);
@@ -135,13 +132,8 @@ public record NeedleRunner(Model model, NeedleGrid grid, Path haystackDir, Path 
             var a = rows.addArray();
             for (double v : row) if (Double.isNaN(v)) a.addNull(); else a.add(v);
         }
-        try {
-            Files.writeString(outDir.resolve("summary.json"),
-                    JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(s) + "\n");
-            HeatmapImage.write(table, grid.lengths(), grid.depths(), title, outDir.resolve("heatmap.png"));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write to " + outDir + ": " + e.getMessage(), e);
-        }
+        AtomicFile.writeJson(outDir.resolve("summary.json"), s);
+        HeatmapImage.write(table, grid.lengths(), grid.depths(), title, outDir.resolve("heatmap.png"));
         return s;
     }
 
@@ -156,7 +148,7 @@ public record NeedleRunner(Model model, NeedleGrid grid, Path haystackDir, Path 
     /** The cells already in the file (torn lines dropped by JsonlFile), by length/depth key. */
     private static Map<String, JsonNode> readDone(Path file) {
         Map<String, JsonNode> done = new HashMap<>();
-        for (JsonNode n : JsonlFile.readValid(file)) {
+        for (JsonNode n : JsonlFile.readResults(file)) {
             if (n.has("context_length") && n.has("depth_percent")) {
                 done.put(key(n.get("context_length").asInt(), (int) n.get("depth_percent").asDouble()), n);
             }

@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Needle scoring: the stored score (spec 4.4) and the heatmap metric of visualize.py (spec 4.6), for the default
+ * Needle scoring: the stored score (docs/benchmarks.md#scores) and the heatmap metric of visualize.py (docs/benchmarks.md#heatmap), for the default
  * needle and, through the two-argument forms, for any needle.
  */
 public final class NeedleScores {

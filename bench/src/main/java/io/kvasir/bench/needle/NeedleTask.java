@@ -5,10 +5,10 @@ import java.util.Set;
 /**
  * What a needle run hides and asks: the needle sentence, the question and the prompt template with its
  * {@code {context}} and {@code {question}} placeholders. Scores use this needle: the stored score is
- * 10 x ROUGE-1 F against it (spec 4.4), the heatmap the share of its answer words in the response (spec 4.6).
+ * 10 x ROUGE-1 F against it (docs/benchmarks.md#scores), the heatmap the share of its answer words in the response (docs/benchmarks.md#heatmap).
  */
 public record NeedleTask(String needle, String question, String template) {
-    /** The prompt of spec 4.3 (not a chat template; the im_start marker tokenizes as text for Llama-3). */
+    /** The prompt of docs/benchmarks.md#prompt-and-generation (not a chat template; the im_start marker tokenizes as text for Llama-3). */
     public static final String DEFAULT_TEMPLATE = "<|im_start|> This is a very long story book: <book> {context} </book>.\n"
             + " Based on the content of the book, Question: {question}\nAnswer:";
     public static final NeedleTask DEFAULT = new NeedleTask(NeedleScores.NEEDLE, NeedleScores.QUESTION, DEFAULT_TEMPLATE);

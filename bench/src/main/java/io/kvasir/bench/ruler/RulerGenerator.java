@@ -44,7 +44,7 @@ public final class RulerGenerator {
     /** One niah configuration (RULER synthetic.yaml). */
     public record Niah(String haystack, String keyType, String valueType, int keys, int values, int queries) {}
 
-    /** The niah tasks of spec 6 with RULER's standard settings (essay haystacks use the built-in essay text). */
+    /** The niah tasks of docs/benchmarks.md#ruler with RULER's standard settings (essay haystacks use the built-in essay text). */
     public static Niah niah(String task) {
         return switch (task) {
             case "niah_single_1" -> new Niah("noise", "words", "numbers", 1, 1, 1);

@@ -2,8 +2,8 @@ package io.kvasir.bench.ruler;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvasir.bench.AtomicFile;
 import io.kvasir.bench.JsonlFile;
 import io.kvasir.bench.RunMetadata;
 import io.kvasir.bench.longbench.PromptTruncation;
@@ -16,7 +16,6 @@ import io.kvasir.model.Model;
 import io.kvasir.model.SamplingSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,29 +25,38 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Runs pre-generated RULER tasks ({@code <data>/<task>.jsonl} lines: index, input, outputs, length; spec 6):
- * the input as is with BOS, greedy, 64 new tokens, EOS stop; appends {@code <out>/<task>.jsonl} lines
+ * Runs pre-generated RULER tasks ({@code <data>/<task>.jsonl} lines: index, input, outputs, length; docs/benchmarks.md#ruler):
+ * the input as is with BOS, greedy, maxNewTokens new tokens (the reference: 64), EOS stop; appends {@code <out>/<task>.jsonl} lines
  * (prompt-free: index, pred, answers, length; resumable by index) and scores with string_match_all.
  */
 public record RulerRunner(Model model, Path dataDir, Path outDir, int maxInputTokens, CompressionConfig compression,
-                          KvStorage storage, ObjectNode metadata, int limitPerTask) {
+                          KvStorage storage, ObjectNode metadata, int limitPerTask, int maxNewTokens) {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The reference's answer length for every RULER task (the default of --max-new-tokens). */
     public static final int MAX_NEW_TOKENS = 64;
+
+    /** Reads every task's data file, failing on a missing file or a malformed line (FILE:LINE) before any run. */
+    public static void validate(Path dataDir, List<String> tasks) {
+        for (String t : tasks) examples(dataDir, t);
+    }
 
     /** Examples of the tasks (after the limit) not yet in their prediction files. */
     public int pending(List<String> tasks) {
         int n = 0;
         for (String task : tasks) {
             Map<String, JsonNode> done = done(task);
-            List<JsonNode> rows = rows(task);
+            List<JsonlFile.Line> rows = rows(task);
             for (int i = 0; i < rows.size(); i++) if (!done.containsKey(index(rows.get(i), i))) n++;
         }
         return n;
     }
 
-    /** Runs one task, calling exampleDone after each new prediction; returns round(100 * mean string_match_all, 2). */
+    /**
+     * Runs one task, calling exampleDone after each new prediction; returns round(100 * mean string_match_all, 2),
+     * or NaN for a task with no examples.
+     */
     double run(String task, Consumer<String> exampleDone) {
-        List<JsonNode> rows = rows(task);
+        List<JsonlFile.Line> rows = rows(task);
         Path out = outDir.resolve(task + ".jsonl");
         try {
             Files.createDirectories(outDir);
@@ -60,20 +68,20 @@ public record RulerRunner(Model model, Path dataDir, Path outDir, int maxInputTo
         List<String> preds = new ArrayList<>();
         List<List<String>> refs = new ArrayList<>();
         int i = 0;
-        for (JsonNode row : rows) {
+        for (JsonlFile.Line row : rows) {
             i++;
             String index = index(row, i - 1);
             JsonNode line = done.get(index);
             if (line == null) {
-                String prompt = PromptTruncation.truncateMiddle(model.tokenizer(), row.get("input").asText(), maxInputTokens);
+                String prompt = PromptTruncation.truncateMiddle(model.tokenizer(), row.requireText("input"), maxInputTokens);
                 int[] ids = model.tokenizer().encode(prompt, true);
-                GenerationResult r = generator.generate(new GenerationRequest(ids, MAX_NEW_TOKENS, SamplingSettings.GREEDY,
+                GenerationResult r = generator.generate(new GenerationRequest(ids, maxNewTokens, SamplingSettings.GREEDY,
                         List.of(), compression, storage, null, null), piece -> { });
                 ObjectNode o = JSON.createObjectNode();
                 o.put("index", index);
                 o.put("pred", model.tokenizer().decodeAsTransformers4(r.outputIds(), true)); // the reference's batch_decode
-                o.set("answers", row.get("outputs"));
-                o.set("length", row.get("length"));
+                o.set("answers", row.requireArray("outputs"));
+                o.set("length", row.value().get("length"));
                 o.put("prompt_tokens", ids.length);
                 o.put("kv_bytes", r.cache().bytesHeld());
                 o.put("prefill_ms", r.timings().prefillMs());
@@ -87,66 +95,67 @@ public record RulerRunner(Model model, Path dataDir, Path outDir, int maxInputTo
             line.get("answers").forEach(n -> a.add(n.asText()));
             refs.add(a);
         }
-        return StringMatchAll.task(preds, refs);
+        return preds.isEmpty() ? Double.NaN : StringMatchAll.task(preds, refs);
     }
 
-    /** Runs the tasks and writes {@code <out>/result.json}: {task: score} plus run metadata and totals. */
+    /**
+     * Runs the tasks and writes {@code <out>/result.json}: {task: score} plus run metadata and totals. A task with no
+     * examples scores null, with a note in {@code _meta.notes}.
+     */
     public ObjectNode runAll(List<String> tasks, Consumer<String> exampleDone) {
         long start = System.nanoTime();
-        for (String t : tasks) rows(t); // a missing data file fails before any generation
+        validate(dataDir, tasks);
         ObjectNode result = JSON.createObjectNode();
         List<JsonNode> lines = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         for (String t : tasks) {
-            result.put(t, run(t, exampleDone));
+            double score = run(t, exampleDone);
+            if (Double.isNaN(score)) {
+                result.putNull(t);
+                notes.add(t + ": no examples in " + dataDir.resolve(t + ".jsonl") + ", not scored");
+            } else {
+                result.put(t, score);
+            }
             lines.addAll(done(t).values());
         }
         ObjectNode meta = RunMetadata.withTotals(metadata, lines, (System.nanoTime() - start) / 1e9);
         meta.put("benchmark", "ruler");
         meta.put("metric", "string_match_all");
         meta.put("max_input_tokens", maxInputTokens);
+        meta.put("max_new_tokens", maxNewTokens);
         meta.put("data_dir", dataDir.toAbsolutePath().normalize().toString());
+        if (!notes.isEmpty()) notes.forEach(meta.putArray("notes")::add);
         result.set("_meta", meta);
-        try {
-            Files.writeString(outDir.resolve("result.json"),
-                    JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result) + "\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + outDir + ": " + e.getMessage(), e);
-        }
+        AtomicFile.writeJson(outDir.resolve("result.json"), result);
         return result;
     }
 
-    private List<JsonNode> rows(String task) {
+    /** The task's examples (after the limit). */
+    private List<JsonlFile.Line> rows(String task) {
+        List<JsonlFile.Line> rows = examples(dataDir, task);
+        return limitPerTask > 0 && rows.size() > limitPerTask ? rows.subList(0, limitPerTask) : rows;
+    }
+
+    /** Every example of the task, each checked for the fields a run and its score need. */
+    private static List<JsonlFile.Line> examples(Path dataDir, String task) {
         Path in = dataDir.resolve(task + ".jsonl");
         if (!Files.isRegularFile(in)) throw new IllegalArgumentException("no RULER data file " + in);
-        List<JsonNode> rows = readJsonl(in);
-        return limitPerTask > 0 && rows.size() > limitPerTask ? rows.subList(0, limitPerTask) : rows;
+        List<JsonlFile.Line> rows = JsonlFile.read(in);
+        for (JsonlFile.Line row : rows) {
+            row.requireText("input");
+            row.requireArray("outputs");
+        }
+        return rows;
     }
 
     private Map<String, JsonNode> done(String task) {
         Map<String, JsonNode> done = new HashMap<>();
-        for (JsonNode n : JsonlFile.readValid(outDir.resolve(task + ".jsonl"))) done.put(n.get("index").asText(), n);
+        for (JsonNode n : JsonlFile.readResults(outDir.resolve(task + ".jsonl"))) done.put(n.get("index").asText(), n);
         return done;
     }
 
     /** The row's index field, else its position (0-based). */
-    private static String index(JsonNode row, int position) {
-        return row.path("index").asText(Integer.toString(position));
-    }
-
-    private static List<JsonNode> readJsonl(Path file) {
-        List<JsonNode> rows = new ArrayList<>();
-        try {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                if (line.isBlank()) continue;
-                try {
-                    rows.add(JSON.readTree(line));
-                } catch (IOException torn) {
-                    // an interrupted write at the end of an output file: the example is redone
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-        return rows;
+    private static String index(JsonlFile.Line row, int position) {
+        return row.value().path("index").asText(Integer.toString(position));
     }
 }

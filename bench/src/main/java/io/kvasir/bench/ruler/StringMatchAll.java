@@ -3,7 +3,7 @@ package io.kvasir.bench.ruler;
 import java.util.List;
 import java.util.Locale;
 
-/** RULER's {@code string_match_all} (spec 6). */
+/** RULER's {@code string_match_all} (docs/benchmarks.md#ruler). */
 public final class StringMatchAll {
     private StringMatchAll() {}
 

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
-/** Templates, lengths and rules of spec 5.2-5.5 checked against the spec's tables. */
+/** Templates, lengths and rules of docs/benchmarks.md#longbench checked against its tables. */
 class LongBenchDatasetTest {
     private static LongBenchDataset d(String name) {
         return LongBenchDataset.byName(name).orElseThrow();

@@ -6,15 +6,15 @@ import java.awt.Color;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Spec 4.1 grid, 4.6 heatmap metric and colormap, 7.8 heatmap test vectors. */
+/** The grid, heatmap metric and colormap, and test vectors of docs/benchmarks.md#needle-in-a-haystack. */
 class NeedleScoresTest {
     @Test
     void referenceGrid() {
-        NeedleGrid g = NeedleGrid.of(1000, 8000, 100, 10);
+        NeedleGrid g = NeedleGrid.of(1000, 8000, 100, NeedleGrid.depths(10));
         assertEquals(71, g.lengths().size());
         assertEquals(8000, g.maxLength());
         assertEquals(List.of(0, 11, 22, 33, 44, 56, 67, 78, 89, 100), g.depths());
-        assertEquals(List.of(1000, 1300), NeedleGrid.of(1000, 1500, 300, 2).lengths());
+        assertEquals(List.of(1000, 1300), NeedleGrid.of(1000, 1500, 300, NeedleGrid.depths(2)).lengths());
     }
 
     @Test

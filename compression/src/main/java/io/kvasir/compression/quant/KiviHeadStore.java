@@ -5,12 +5,12 @@ import io.kvasir.kernels.MinMaxQuantizer;
 import java.util.Arrays;
 
 /**
- * One stored head's keys and values quantized the KIVI way (baselines spec 3.2, "kivi" layout): keys
+ * One stored head's keys and values quantized the KIVI way (docs/methods/kivi.md#layout): keys
  * in groups of G tokens per channel, values in groups of G channels per token, both at b bits with
  * half-precision scale and zero per group, codes packed ({@link PackedCodes}). The most recent
  * entries wait in a half-precision residual; whenever it reaches R + G entries its oldest G are
  * quantized, so the last R entries (at least) are always full precision and each quantization sees
- * a full key group. Optional KVQuant-style outliers (spec 3.5): elements with |x| > threshold are
+ * a full key group. Optional KVQuant-style outliers (docs/methods/kvquant.md#the-rule): elements with |x| > threshold are
  * replaced by 0 before quantizing and kept exactly (half precision) beside the codes.
  *
  * <p>Attention reads the codes directly: a key block's scale is folded into the query once per
@@ -51,7 +51,7 @@ public final class KiviHeadStore implements HeadStore {
     private final float[] floatScratch;
 
     /**
-     * @param outlierThreshold KVQuant threshold (spec: 6.0), or NaN for none
+     * @param outlierThreshold KVQuant threshold (6.0 in the reference, docs/methods/kvquant.md#the-rule), or NaN for none
      */
     public KiviHeadStore(int dim, int bits, int group, int residual, float outlierThreshold, int capacity) {
         this.dim = dim;

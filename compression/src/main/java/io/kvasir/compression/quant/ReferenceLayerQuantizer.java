@@ -4,7 +4,7 @@ import io.kvasir.compression.HeadStore;
 import io.kvasir.kernels.MinMaxQuantizer;
 
 /**
- * QPruningKV's quantized cache (baselines spec 3.2-3.4, "reference" layout), for parity with the
+ * QPruningKV's quantized cache (docs/methods/reference.md#the-rule), for parity with the
  * paper's numbers: a layer's kept prompt K and V, as one {@code [H_s, T, D]} tensor, are quantized
  * once at prefill, keys with HF-HQQ axis 1 (runs of G flat elements) and values with axis 0 (column c
  * of the G x (N/G) matrix: flat elements c, c + N/G, ...; strided across heads and tokens); generated

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Strategy from the LongBench dataset name (spec 2.5 option A): the single- and multi-document QA
+ * Strategy from the LongBench dataset name (docs/methods/windowkv.md#task-type-and-strategy): the single- and multi-document QA
  * sets use "max", everything else "average". On LongBench's rigid per-dataset templates a well-trained
  * classifier is exactly this switch, so this is the faithful stand-in for the paper's numbers.
  * Unknown or absent names go to the fallback.
@@ -26,7 +26,7 @@ public final class DatasetTaskClassifier implements TaskClassifier {
             Map.entry("vcsum", WindowStrategy.AVERAGE),
             Map.entry("trec", WindowStrategy.AVERAGE),
             // TriviaQA is question answering, but the paper's table files it under few-shot
-            // aggregation (spec 9.11).
+            // aggregation (docs/methods/windowkv.md#task-type-and-strategy).
             Map.entry("triviaqa", WindowStrategy.AVERAGE),
             Map.entry("samsum", WindowStrategy.AVERAGE),
             Map.entry("lsht", WindowStrategy.AVERAGE),

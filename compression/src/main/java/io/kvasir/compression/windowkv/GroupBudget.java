@@ -3,7 +3,7 @@ package io.kvasir.compression.windowkv;
 import java.util.Arrays;
 
 /**
- * WindowKV's review-token budget per layer (spec 4): an arithmetic pyramid over groups of
+ * WindowKV's review-token budget per layer (docs/methods/windowkv.md#budget): an arithmetic pyramid over groups of
  * {@code sharedLayers} consecutive layers, constant inside a group so that a group's followers can
  * reuse their leader's windows. The budget excludes the observation window, which comes on top.
  * All divisions are floors, and the deepest group's budget is set explicitly rather than continued
@@ -33,7 +33,7 @@ public record GroupBudget(int layers, int sharedLayers, int meanBudget, int beta
 
     /**
      * Budget of each group, shallowest first. A single group gets the uniform budget M (the
-     * reference divides by zero there; spec 9.5).
+     * reference divides by zero there; docs/methods/windowkv.md#differences-from-the-reference).
      */
     public int[] groups() {
         int count = groupCount();
@@ -59,7 +59,7 @@ public record GroupBudget(int layers, int sharedLayers, int meanBudget, int beta
         return out;
     }
 
-    /** Whether the "pyramid" inverts (deeper groups get more) because G >= beta (spec 9.6). */
+    /** Whether the "pyramid" inverts (deeper groups get more) because G >= beta (docs/methods/windowkv.md#budget). */
     public boolean inverted() {
         return groupCount() > 1 && sharedLayers >= beta;
     }

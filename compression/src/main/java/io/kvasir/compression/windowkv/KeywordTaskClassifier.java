@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Template heuristic for when the dataset is unknown and no BERT weights exist (spec 2.5 option B).
+ * Template heuristic for when the dataset is unknown and no BERT weights exist (docs/methods/windowkv.md#task-type-and-strategy).
  * It looks only at the first and last 400 characters, where templates put their instructions and
  * answer cues: few-shot cues mean "average"; a "Question: ... Answer:" ending means "max"; anything
  * else "average". On the 21 LongBench v1 templates it agrees with the dataset table.

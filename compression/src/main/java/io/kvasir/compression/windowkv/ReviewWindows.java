@@ -4,7 +4,7 @@ import io.kvasir.compression.ObservationScores;
 import java.util.Arrays;
 
 /**
- * Tiling of the review region and the per-window score (spec 3.1, 3.3). The review region
+ * Tiling of the review region and the per-window score (docs/methods/windowkv.md#review-windows-and-scores). The review region
  * {@code [0, L)} is cut from position 0 into windows of w tokens, so only the last window can be
  * partial, right before the observation window. One scalar per window, shared by all heads.
  */

@@ -3,7 +3,7 @@ package io.kvasir.compression.windowkv;
 import java.util.Optional;
 
 /**
- * Decides WindowKV's strategy for one request (spec 2.5). The reference uses a fine-tuned BERT on the
+ * Decides WindowKV's strategy for one request (docs/methods/windowkv.md#task-type-and-strategy). The reference uses a fine-tuned BERT on the
  * whole formatted prompt, but publishes no weights; implementations here are a dataset table, a
  * template heuristic and a fixed choice, and a BERT classifier can implement the same interface.
  */

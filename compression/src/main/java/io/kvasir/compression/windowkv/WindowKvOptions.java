@@ -3,17 +3,17 @@ package io.kvasir.compression.windowkv;
 import java.util.Objects;
 
 /**
- * WindowKV's own parameters, reference defaults in {@link #defaults()} (spec 6.1).
+ * WindowKV's own parameters, reference defaults in {@link #defaults()} (docs/methods/windowkv.md#parameters-and-defaults).
  *
  * @param reviewWindow w, tokens per review window; at least 2 so that the "max" top-k floor(w/2) is
- *                     not empty (spec 9.8)
+ *                     not empty (docs/methods/windowkv.md#differences-from-the-reference)
  * @param sharedLayers G, layers per group sharing the leader's windows and one budget
  * @param suffixMax    observation window for the "max" strategy
  * @param suffixAvg    observation window for the "average" strategy
  * @param beta         group pyramid steepness
  * @param taskType     how the strategy is chosen per request
  * @param strictBudget count the partial window's real length so kept review tokens never exceed the
- *                     layer budget; off by default because the paper ran the soft rule (spec 9.4)
+ *                     layer budget; off by default because the paper ran the soft rule (docs/methods/windowkv.md#how-many-windows)
  */
 public record WindowKvOptions(int reviewWindow, int sharedLayers, int suffixMax, int suffixAvg, int beta,
                               TaskType taskType, boolean strictBudget) {

@@ -8,18 +8,18 @@ import io.kvasir.compression.LayerPrefill;
 import io.kvasir.compression.ObservationScores;
 
 /**
- * WindowKV (spec 3-5): each group of G layers keeps whole review windows chosen once by its leader
+ * WindowKV (docs/methods/windowkv.md#the-rule): each group of G layers keeps whole review windows chosen once by its leader
  * (the group's first layer) from the leader's observation-window attention; followers gather the same
  * windows from their own K/V without scoring. One window set per layer, applied to every stored
  * head, plus the observation window. Budgets follow {@link GroupBudget}.
  *
  * <p>An instance serves one sequence and must see its layers in order 0..N-1: the published windows
  * are per request and per group, never shared across requests (the reference keeps them in a
- * process-global attribute, spec 9.2).
+ * process-global attribute, docs/methods/windowkv.md#differences-from-the-reference).
  *
  * <p>Reference bug fixed: when a leader keeps no window (tiny budget) it publishes an empty list, so
  * its followers keep only their observation window; the reference leaves the previous group's list in
- * place and followers gather stale windows (spec 9.3).
+ * place and followers gather stale windows (docs/methods/windowkv.md#differences-from-the-reference).
  */
 public final class WindowKvPolicy implements CompressionPolicy {
     private final WindowKvOptions options;
@@ -38,7 +38,7 @@ public final class WindowKvPolicy implements CompressionPolicy {
      * @param options       window size, grouping, suffixes, beta, strict-budget flag
      * @param strategy      this request's statistic (from a {@link TaskClassifier})
      * @param fp16Emulation round probabilities, attention sums and window means to fp16 like the
-     *                      fp16 reference, for parity runs (spec 3.6)
+     *                      fp16 reference, for parity runs (docs/methods/common.md#fp16-scores)
      */
     public WindowKvPolicy(KvLayout layout, int meanBudget, WindowKvOptions options, WindowStrategy strategy,
                           boolean fp16Emulation) {

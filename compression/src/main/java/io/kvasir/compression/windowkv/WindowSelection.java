@@ -4,7 +4,8 @@ import io.kvasir.compression.TopK;
 import java.util.Arrays;
 
 /**
- * Which review windows a leader layer keeps (spec 3.4) and the positions they stand for (3.5).
+ * Which review windows a leader layer keeps (docs/methods/windowkv.md#how-many-windows) and the positions they
+ * stand for.
  * Windows are ranked by score, descending, ties to the lower index (the reference's stable sort).
  */
 public final class WindowSelection {
@@ -13,7 +14,7 @@ public final class WindowSelection {
     /**
      * Windows kept under budget B by the reference rule: drop ceil((L - B) / w) whole windows as if
      * each held w tokens. Dropping the partial window frees only L mod w tokens, so the kept review
-     * tokens can exceed B by up to w - 1 (spec 9.4); that soft budget is what the paper ran.
+     * tokens can exceed B by up to w - 1 (docs/methods/windowkv.md#how-many-windows); that soft budget is what the paper ran.
      * All windows when L <= B.
      */
     public static int keepCount(int reviewLength, int w, int budget) {
@@ -30,7 +31,7 @@ public final class WindowSelection {
     }
 
     /**
-     * Strict-budget variant (spec 9.4, off by default): walk the windows in rank order and keep each
+     * Strict-budget variant (docs/methods/windowkv.md#how-many-windows, off by default): walk the windows in rank order and keep each
      * one whose actual length still fits in B, so kept review tokens never exceed B.
      */
     public static int[] bestWithin(float[] scores, int reviewLength, int w, int budget) {
@@ -52,7 +53,7 @@ public final class WindowSelection {
     /**
      * Ascending positions of the given windows (ascending indices), then the observation window
      * [L, T). The reference concatenates in rank order; attention over a cache does not depend on
-     * order, so positions are stored ascending (spec 3.5, 9.13).
+     * order, so positions are stored ascending (docs/methods/common.md#positions-and-decode).
      */
     public static int[] positions(int[] windows, int reviewLength, int w, int promptLength) {
         int total = promptLength - reviewLength;

@@ -1,7 +1,7 @@
 package io.kvasir.compression.windowkv;
 
 /**
- * WindowKV's per-request window statistic (spec 2.3), chosen by the task classifier: information
+ * WindowKV's per-request window statistic (docs/methods/windowkv.md#task-type-and-strategy), chosen by the task classifier: information
  * localization tasks (QA) look for a few strongly attended tokens, aggregation tasks (summaries,
  * few-shot, code) for windows that are attended throughout.
  */

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** WindowKV spec 8.1: group budget schedules and keep counts; plus window positions. */
+/** docs/methods/windowkv.md#budgets-and-keep-counts: group budget schedules and keep counts; plus window positions. */
 class BudgetAndSelectionTest {
     @Test
     void llama3GroupBudgets() {
@@ -69,7 +69,7 @@ class BudgetAndSelectionTest {
 
     @Test
     void keptWindowsAtDefaultBudgets() {
-        // T = 7950, s = 32, w = 8, M = 2048: windows kept per group 366, 292, 219, 146 (spec 4).
+        // T = 7950, s = 32, w = 8, M = 2048: windows kept per group 366, 292, 219, 146 (docs/methods/windowkv.md#budgets-and-keep-counts).
         int[] groups = new GroupBudget(32, 8, 2048, 14).groups();
         int[] kept = Arrays.stream(groups).map(b -> WindowSelection.keepCount(7918, 8, b)).toArray();
         assertArrayEquals(new int[] {366, 292, 219, 146}, kept);

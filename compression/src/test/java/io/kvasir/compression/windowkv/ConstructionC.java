@@ -5,7 +5,7 @@ import io.kvasir.compression.KvLayout;
 import io.kvasir.compression.LayerPrefill;
 
 /**
- * WindowKV spec 8.0 "Construction C": head dimension 4, one KV head, query head h is 2 e_h at every
+ * docs/methods/windowkv.md#construction-c: head dimension 4, one KV head, query head h is 2 e_h at every
  * position, review key j has ln(v_h[j]) in coordinate h, observation keys have -30 in coordinates
  * 0..H-1, value j is (j, 0, 0, 0). Every review logit of head h is then ln(v_h[j]), so
  * A[h][j] = s v_h[j] / sum(v_h) to about 1e-12 relative, computable by hand.
@@ -54,7 +54,7 @@ final class ConstructionC {
         return java.util.Arrays.stream(parts).flatMapToInt(java.util.Arrays::stream).toArray();
     }
 
-    /** Test options: w = 4, s = 4 for both strategies, as the spec's vectors use. */
+    /** Test options: w = 4, s = 4 for both strategies, as the vectors of docs/methods/windowkv.md#test-vectors use. */
     static WindowKvOptions options(int sharedLayers, int beta, boolean strict) {
         return new WindowKvOptions(4, sharedLayers, 4, 4, beta, TaskType.AUTO, strict);
     }

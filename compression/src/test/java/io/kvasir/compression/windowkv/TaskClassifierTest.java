@@ -12,7 +12,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * WindowKV spec 8.5 C1 and the dataset table (2.5 A). The templates are LongBench v1's
+ * docs/methods/windowkv.md#classifier and the dataset table of
+ * docs/methods/windowkv.md#task-type-and-strategy. The templates are LongBench v1's
  * {@code config/dataset2prompt.json}, copied byte for byte from THUDM/LongBench (MIT licence) at
  * commit 2e00731f8d0bff23dc4325161044d0ed8af94c1e.
  */

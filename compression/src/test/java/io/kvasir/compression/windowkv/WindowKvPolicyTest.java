@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** WindowKV spec 8.2-8.4 on Construction C tensors. */
+/** The vectors of docs/methods/windowkv.md#test-vectors on Construction C tensors. */
 class WindowKvPolicyTest {
     // Example 1 (8.2): one head, T = 20, L = 16.
     static final double[] EX1 = windows(new double[] {4, 1, 1, 1}, new double[] {1, 1, 1, 1},
