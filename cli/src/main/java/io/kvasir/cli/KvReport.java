@@ -8,13 +8,14 @@ import io.kvasir.compression.CompressionConfig;
 import io.kvasir.compression.HeadStore;
 import io.kvasir.compression.KvCache;
 import io.kvasir.compression.KvStorage;
-import io.kvasir.compression.quant.KiviHeadStore;
+import io.kvasir.compression.quant.QuantizedHeadStore;
 import io.kvasir.model.GenerationResult;
 import io.kvasir.model.Model;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /** What the KV cache holds, as JSON: bytes, ratios, kept tokens, and the kept-position map. */
 final class KvReport {
@@ -62,7 +63,7 @@ final class KvReport {
                 HeadStore s = cache.head(l, h);
                 headBytes.add(s.bytes());
                 nominal += 2L * s.length() * cache.layout().headDim() * storage.bitsOf(l) / 8;
-                if (s instanceof KiviHeadStore q) {
+                if (s instanceof QuantizedHeadStore q) {
                     codes += q.codeBytes();
                     meta += q.metadataBytes();
                     residual += q.residualBytes();
@@ -103,7 +104,10 @@ final class KvReport {
         return o;
     }
 
-    /** Prompt positions a store kept (its entries below the prompt length, ascending). */
+    /**
+     * Prompt positions a store kept (its entries below the prompt length, which come first), ascending
+     * (the reference layout holds them in its cache order).
+     */
     static int[] keptPrompt(HeadStore s, int promptLength) {
         int n = 0;
         while (n < s.length() && s.position(n) < promptLength) {
@@ -113,6 +117,7 @@ final class KvReport {
         for (int i = 0; i < n; i++) {
             out[i] = s.position(i);
         }
+        Arrays.sort(out);
         return out;
     }
 

@@ -22,7 +22,8 @@ final class KvStorageOptions {
     @Option(names = "--quant", paramLabel = "SCHEME", defaultValue = "kivi",
             description = "Grouping of 8/4/2-bit codes: kivi (keys per channel over G tokens, values per token over"
                     + " G channels), kvquant (kivi plus exact outliers above --quant-outlier) or reference (QPruningKV's"
-                    + " HF-HQQ axes, prompt quantized once, for parity) (default: ${DEFAULT-VALUE}).")
+                    + " HF-HQQ axes, prompt quantized once in its cache order, fp16 dequantization as hqq, for parity)"
+                    + " (default: ${DEFAULT-VALUE}).")
     String quant;
 
     @Option(names = "--quant-group", paramLabel = "N", defaultValue = "32",

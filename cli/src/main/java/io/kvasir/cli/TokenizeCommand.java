@@ -2,7 +2,7 @@ package io.kvasir.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kvasir.model.tokenizer.Tokenizer;
+import io.kvasir.tokenizer.Tokenizer;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;

@@ -14,6 +14,16 @@ public interface CompressionPolicy {
      */
     int[][] select(LayerPrefill prefill);
 
+    /**
+     * {@link #select}'s positions in the order QPruningKV's cache holds them, which {@code --quant
+     * reference} quantizes in (its groups run over that order): the top-k methods gather their
+     * candidates best first (torch.topk's order; ties here to the lower position) and append the
+     * window; the others keep prompt order, the default.
+     */
+    default int[][] selectInCacheOrder(LayerPrefill prefill) {
+        return select(prefill);
+    }
+
     /** Whether the prefill attention must accumulate {@link LayerPrefill#attentionMass()}. */
     default boolean needsAttentionMass() {
         return false;

@@ -1,5 +1,8 @@
 package io.kvasir.compression;
 
+import io.kvasir.kernels.HalfWidth;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -38,38 +41,27 @@ final class F16HeadStore extends DenseHeadStore {
 
     @Override
     public void scores(float[] q, int qOff, float scale, float[] out) {
+        MemorySegment k = MemorySegment.ofArray(keys);
         for (int i = 0; i < length(); i++) {
-            int base = i * headDim;
-            float s = 0f;
-            for (int d = 0; d < headDim; d++) {
-                s += q[qOff + d] * Float.float16ToFloat(keys[base + d]);
-            }
-            out[i] = scale * s;
+            out[i] = scale * HalfWidth.F16.dot(k, (long) i * headDim * Short.BYTES, ByteOrder.nativeOrder(), q, qOff, headDim);
         }
     }
 
     @Override
     public void accumulateValues(float[] p, float[] out, int outOff) {
+        MemorySegment v = MemorySegment.ofArray(values);
         for (int i = 0; i < length(); i++) {
-            int base = i * headDim;
-            float w = p[i];
-            for (int d = 0; d < headDim; d++) {
-                out[outOff + d] += w * Float.float16ToFloat(values[base + d]);
-            }
+            HalfWidth.F16.axpy(p[i], v, (long) i * headDim * Short.BYTES, ByteOrder.nativeOrder(), out, outOff, headDim);
         }
     }
 
     @Override
     public void readKey(int i, float[] out, int outOff) {
-        for (int d = 0; d < headDim; d++) {
-            out[outOff + d] = Float.float16ToFloat(keys[i * headDim + d]);
-        }
+        HalfWidth.F16.read(MemorySegment.ofArray(keys), (long) i * headDim * Short.BYTES, ByteOrder.nativeOrder(), out, outOff, headDim);
     }
 
     @Override
     public void readValue(int i, float[] out, int outOff) {
-        for (int d = 0; d < headDim; d++) {
-            out[outOff + d] = Float.float16ToFloat(values[i * headDim + d]);
-        }
+        HalfWidth.F16.read(MemorySegment.ofArray(values), (long) i * headDim * Short.BYTES, ByteOrder.nativeOrder(), out, outOff, headDim);
     }
 }

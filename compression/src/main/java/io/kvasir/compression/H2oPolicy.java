@@ -38,12 +38,17 @@ public final class H2oPolicy implements CompressionPolicy {
         return mask == AttentionMass.Mask.CAUSAL;
     }
 
+    @Override
+    public int[][] select(LayerPrefill prefill) {
+        return KeptPositions.ascending(selectInCacheOrder(prefill));
+    }
+
     /**
      * Uses {@link LayerPrefill#attentionMass()} when given (causal mode); otherwise computes it
      * from Q and K, which costs a second full attention pass over the prompt.
      */
     @Override
-    public int[][] select(LayerPrefill prefill) {
+    public int[][] selectInCacheOrder(LayerPrefill prefill) {
         int n = prefill.promptLength();
         KvLayout layout = prefill.layout();
         if (n <= budget) {
@@ -60,7 +65,7 @@ public final class H2oPolicy implements CompressionPolicy {
         float[][] perStored = GqaScores.perStoredHead(perQuery, layout, aggregation);
         int[][] kept = new int[perStored.length][];
         for (int s = 0; s < kept.length; s++) {
-            kept[s] = KeptPositions.withWindow(TopK.select(perStored[s], budget - window), n, window);
+            kept[s] = KeptPositions.withWindow(TopK.best(perStored[s], budget - window), n, window);
         }
         return kept;
     }

@@ -3,7 +3,10 @@ package io.kvasir.compression;
 import java.util.Arrays;
 import java.util.stream.IntStream;
 
-/** Builders for the policies' answers: per stored head, ascending prompt positions. */
+/**
+ * Builders for the policies' answers: per stored head, prompt positions, ascending, or in the
+ * reference's cache order ({@link CompressionPolicy#selectInCacheOrder}).
+ */
 public final class KeptPositions {
     private KeptPositions() {}
 
@@ -21,9 +24,19 @@ public final class KeptPositions {
         return kept;
     }
 
+    /** Each row sorted ascending (copies). */
+    public static int[][] ascending(int[][] kept) {
+        int[][] out = new int[kept.length][];
+        for (int s = 0; s < kept.length; s++) {
+            out[s] = kept[s].clone();
+            Arrays.sort(out[s]);
+        }
+        return out;
+    }
+
     /**
-     * Selected candidate positions (ascending, all below promptLength - window) followed by the last
-     * window positions, which the window methods always keep.
+     * Selected candidate positions (all below promptLength - window, in the caller's order) followed
+     * by the last window positions, which the window methods always keep.
      */
     public static int[] withWindow(int[] selected, int promptLength, int window) {
         int[] kept = Arrays.copyOf(selected, selected.length + window);

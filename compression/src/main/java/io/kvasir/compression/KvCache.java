@@ -56,7 +56,9 @@ public final class KvCache {
      *
      * @param keys   [T][kvHeads][headDim] after RoPE
      * @param values [T][kvHeads][headDim]
-     * @param kept   per stored head, ascending prompt positions
+     * @param kept   per stored head, prompt positions in the policy's cache order
+     *               ({@link CompressionPolicy#selectInCacheOrder}): the reference layout quantizes
+     *               in that order, the other stores hold them ascending
      */
     public void storePrefill(int layer, float[] keys, float[] values, int promptLength, int[][] kept) {
         int kvDim = layout.kvHeads() * layout.headDim();
@@ -69,10 +71,11 @@ public final class KvCache {
             peakBytes = Math.max(peakBytes, bytesHeld());
             return;
         }
+        int[][] ascending = KeptPositions.ascending(kept);
         for (int s = 0; s < layout.storedHeads(); s++) {
             int headOff = layout.kvHeadOf(s) * layout.headDim();
             HeadStore store = stores[layer][s];
-            for (int p : kept[s]) {
+            for (int p : ascending[s]) {
                 if (p < 0 || p >= promptLength) {
                     throw new IllegalStateException("policy kept position " + p + " outside the prompt of " + promptLength);
                 }

@@ -19,6 +19,11 @@ final class PerLayerPolicy implements CompressionPolicy {
     }
 
     @Override
+    public int[][] selectInCacheOrder(LayerPrefill prefill) {
+        return perLayer[prefill.layer()].selectInCacheOrder(prefill);
+    }
+
+    @Override
     public boolean needsAttentionMass() {
         for (CompressionPolicy p : perLayer) {
             if (p.needsAttentionMass()) {

@@ -24,10 +24,15 @@ public final class PyramidKvPolicy implements CompressionPolicy {
 
     @Override
     public int[][] select(LayerPrefill prefill) {
+        return KeptPositions.ascending(selectInCacheOrder(prefill));
+    }
+
+    @Override
+    public int[][] selectInCacheOrder(LayerPrefill prefill) {
         int n = prefill.promptLength();
         if (n <= budget.budget()) {
             return KeptPositions.all(prefill.layout(), n);
         }
-        return selection.select(prefill, budget.selected(prefill.layer(), n));
+        return selection.selectInCacheOrder(prefill, budget.selected(prefill.layer(), n));
     }
 }

@@ -35,9 +35,14 @@ public final class SnapKvPolicy implements CompressionPolicy {
 
     @Override
     public int[][] select(LayerPrefill prefill) {
+        return KeptPositions.ascending(selectInCacheOrder(prefill));
+    }
+
+    @Override
+    public int[][] selectInCacheOrder(LayerPrefill prefill) {
         if (prefill.promptLength() <= budget) {
             return KeptPositions.all(prefill.layout(), prefill.promptLength());
         }
-        return selection.select(prefill, budget - selection.window());
+        return selection.selectInCacheOrder(prefill, budget - selection.window());
     }
 }

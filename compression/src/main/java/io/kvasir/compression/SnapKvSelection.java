@@ -21,10 +21,15 @@ public record SnapKvSelection(int window, Pooling pooling, int kernel, ScoreAggr
     }
 
     /**
-     * Kept positions per stored head: the {@code count} best of the first {@code T - window}
+     * Kept positions per stored head, ascending: the {@code count} best of the first {@code T - window}
      * positions, then the window. Everything when count covers all candidates.
      */
     public int[][] select(LayerPrefill prefill, int count) {
+        return KeptPositions.ascending(selectInCacheOrder(prefill, count));
+    }
+
+    /** {@link #select}'s positions, the candidates best first, then the window (the reference's cache order). */
+    public int[][] selectInCacheOrder(LayerPrefill prefill, int count) {
         int n = prefill.promptLength();
         KvLayout layout = prefill.layout();
         int candidates = n - window;
@@ -36,7 +41,7 @@ public record SnapKvSelection(int window, Pooling pooling, int kernel, ScoreAggr
         int[][] kept = new int[perStored.length][];
         for (int s = 0; s < kept.length; s++) {
             float[] pooled = ScorePooling.apply(perStored[s], pooling, kernel);
-            kept[s] = KeptPositions.withWindow(TopK.select(pooled, count), n, window);
+            kept[s] = KeptPositions.withWindow(TopK.best(pooled, count), n, window);
         }
         return kept;
     }

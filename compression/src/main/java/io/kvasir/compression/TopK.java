@@ -12,10 +12,15 @@ public final class TopK {
 
     /** The k best positions of scores, ascending by position; all positions when k >= length. */
     public static int[] select(float[] scores, int k) {
-        int[] ranked = rank(scores);
-        int[] kept = Arrays.copyOf(ranked, Math.clamp(k, 0, ranked.length));
+        int[] kept = best(scores, k);
         Arrays.sort(kept);
         return kept;
+    }
+
+    /** The k best positions of scores, best first (torch.topk's sorted order); all when k >= length. */
+    public static int[] best(float[] scores, int k) {
+        int[] ranked = rank(scores);
+        return Arrays.copyOf(ranked, Math.clamp(k, 0, ranked.length));
     }
 
     /** Every position, best first (score descending, then position ascending). */

@@ -254,12 +254,16 @@ class QuantizedStoreTest {
         assertTrue(MinMaxQuantizer.MAX_INVERSE_SCALE > 0);
     }
 
-    /** Q6 of docs/methods/reference.md#test-vectors through the cache: keys in axis-1 groups, values in strided axis-0 groups. */
+    /**
+     * Q6 of docs/methods/reference.md#test-vectors through the cache: keys in axis-1 groups, values in strided axis-0 groups. Q6's
+     * [1, 2, 3, 4] tensor has 6 groups, which hqq 0.2.2 cannot pack at 2 bits (it is refused below), so
+     * the tensor has 4 tokens here; the expected values are hqq 0.2.2's dequantization of it.
+     */
     @Test
     void referenceLayoutReproducesTheAxisRule() {
         KvLayout layout = new KvLayout(1, 2, 2, 4, GqaMode.NATIVE);
-        KvCache cache = new KvCache(layout, KvStorage.of(2).withQuantization(QuantScheme.REFERENCE, 4, 0), 5);
-        int t = 3;
+        KvCache cache = new KvCache(layout, KvStorage.of(2).withQuantization(QuantScheme.REFERENCE, 4, 0), 6);
+        int t = 4;
         float[] x = new float[t * 2 * 4];
         for (int h = 0; h < 2; h++) {
             for (int p = 0; p < t; p++) {
@@ -268,29 +272,30 @@ class QuantizedStoreTest {
                 }
             }
         }
-        cache.storePrefill(0, x, x, t, new int[][] {{0, 1, 2}, {0, 1, 2}});
+        cache.storePrefill(0, x, x, t, new int[][] {{0, 1, 2, 3}, {0, 1, 2, 3}});
         float[] out = new float[4];
         cache.head(0, 0).readKey(1, out, 0); // flat [4..7]
         assertArrayEquals(new float[] {4, 0, 1.3333f, 2.6667f}, out, 2e-3f);
-        // Value group 2 = flat {2, 8, 14, 20} = (h0,t0,d2), (h0,t2,d0), (h1,t0,d2), (h1,t2,d0) -> [2.666, 2.666, 4, 0].
+        // Value group 0 = flat {0, 8, 16, 24} = (h0,t0,d0), (h0,t2,d0), (h1,t0,d0), (h1,t2,d0) = [0, 3, 1, 4]
+        // -> [0, 2.666, 1.333, 4] (fp16: 2.666, 1.333 are 2.666015625, 1.3330078125).
         cache.head(0, 0).readValue(0, out, 0);
-        assertEquals(2.6667f, out[2], 2e-3f);
+        assertEquals(0f, out[0], 0f);
         cache.head(0, 0).readValue(2, out, 0);
-        assertEquals(2.6667f, out[0], 2e-3f);
+        assertEquals(2.666015625f, out[0], 0f);
         cache.head(0, 1).readValue(0, out, 0);
-        assertEquals(4f, out[2], 2e-3f);
+        assertEquals(1.3330078125f, out[0], 0f);
         cache.head(0, 1).readValue(2, out, 0);
-        assertEquals(0f, out[0], 2e-3f);
+        assertEquals(4f, out[0], 0f);
         // Generated tokens stay half precision; attention over codes equals attention over the copy.
-        cache.append(0, 3, new float[] {0.5f, 1, 2, 3, 4, 5, 6, 7}, new float[] {1, 2, 3, 4, 5, 6, 7, 8});
+        cache.append(0, 4, new float[] {0.5f, 1, 2, 3, 4, 5, 6, 7}, new float[] {1, 2, 3, 4, 5, 6, 7, 8});
         HeadStore s = cache.head(0, 1);
         float[] q = {0.3f, -1.2f, 0.7f, 2f};
-        float[] scores = new float[4];
+        float[] scores = new float[5];
         s.scores(q, 0, 0.5f, scores);
         float[] pv = new float[4];
-        s.accumulateValues(new float[] {0.1f, 0.2f, 0.3f, 0.4f}, pv, 0);
+        s.accumulateValues(new float[] {0.1f, 0.2f, 0.3f, 0.4f, 0.5f}, pv, 0);
         float[] expectedV = new float[4];
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 5; i++) {
             s.readKey(i, out, 0);
             double dot = 0;
             for (int d = 0; d < 4; d++) {
@@ -303,12 +308,18 @@ class QuantizedStoreTest {
             }
         }
         assertArrayEquals(expectedV, pv, 1e-5f);
-        s.readKey(3, out, 0);
+        s.readKey(4, out, 0);
         assertArrayEquals(new float[] {4, 5, 6, 7}, out, 0f);
         // A group that does not divide H * T * D fails with one line naming the flag.
         KvCache bad = new KvCache(layout, KvStorage.of(2).withQuantization(QuantScheme.REFERENCE, 5, 0), 5);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> bad.storePrefill(0, x, x, t, new int[][] {{0, 1, 2}, {0, 1, 2}}));
+                () -> bad.storePrefill(0, x, x, t, new int[][] {{0, 1, 2, 3}, {0, 1, 2, 3}}));
         assertTrue(e.getMessage().contains("--quant-group"), e.getMessage());
+        // Q6's own shape: 6 key groups cannot be cut into hqq's 4 slices of 2-bit codes.
+        KvCache unpackable = new KvCache(layout, KvStorage.of(2).withQuantization(QuantScheme.REFERENCE, 4, 0), 5);
+        e = assertThrows(IllegalArgumentException.class,
+                () -> unpackable.storePrefill(0, x, x, 3, new int[][] {{0, 1, 2}, {0, 1, 2}}));
+        assertTrue(e.getMessage().contains("group count (6 in layer 0)") && e.getMessage().contains("multiples of 4"),
+                e.getMessage());
     }
 }

@@ -12,7 +12,10 @@ public interface ForwardBackend extends AutoCloseable {
     /** Runs the prompt, fills the cache through the policy, returns the last position's logits. */
     float[] prefill(int[] tokens, KvCache cache, CompressionPolicy policy);
 
-    /** Runs one token at an absolute position against the cache; returns its logits. */
+    /**
+     * Runs one token at an absolute position against the cache; returns its logits, which the
+     * backend may overwrite at the next decode (read them before calling again).
+     */
     float[] decode(int token, int position, KvCache cache);
 
     /** Releases device memory; nothing to do on the CPU. */

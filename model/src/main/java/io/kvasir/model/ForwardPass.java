@@ -8,31 +8,40 @@ import io.kvasir.compression.LayerPrefill;
 import io.kvasir.kernels.Parallel;
 import io.kvasir.kernels.Rope;
 import io.kvasir.kernels.VectorMath;
-import io.kvasir.kernels.WeightMatrix;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The Llama-family decoder (Llama, Mistral, Qwen2) on the CPU backend, in float32 over weights kept
  * in their file dtype.
  *
  * <p>Prefill is layer-major: the whole prompt goes through layer 0, then layer 1, and so on, with
- * every projection a batched matmul over the prompt tokens. At the end of each layer the
- * compression policy sees that layer's complete K/V and chooses what the cache keeps, so only one
- * layer's uncompressed K/V exists at a time. Decode runs one token through all layers against the
- * (possibly compressed) cache.
+ * every projection a batched matmul over the prompt tokens. At the end of each layer's attention
+ * the compression policy sees that layer's complete K/V and chooses what the cache keeps, so only
+ * one layer's uncompressed K/V exists at a time. Decode runs one token through all layers against
+ * the (possibly compressed) cache. Both run the same {@link TransformerLayer} steps; decode's
+ * buffers are one {@link ForwardState} per thread, allocated once, so a decoded token allocates
+ * nothing but the small tasks that spread work over the cores. The logits decode returns are that
+ * state's buffer: valid until the thread's next decode.
  */
 public final class ForwardPass implements ForwardBackend {
-    /** Tokens per MLP chunk in prefill: bounds the [tokens x intermediate] buffers. */
-    private static final int MLP_CHUNK = 256;
-
     private final ModelConfig config;
     private final ModelWeights weights;
     private final Rope rope;
+    private final List<TransformerLayer> layers;
+    /** Decode scratch, per thread: nothing in it outlives a token, so one serves every sequence. */
+    private final ThreadLocal<ForwardState> decodeState;
 
     public ForwardPass(ModelConfig config, ModelWeights weights) {
         this.config = config;
         this.weights = weights;
         this.rope = new Rope(config.headDim(), config.ropeTheta(), config.ropeScaling());
+        TransformerLayer[] built = new TransformerLayer[config.numLayers()];
+        for (int l = 0; l < built.length; l++) {
+            built[l] = new TransformerLayer(l, weights.layers().get(l), config, rope);
+        }
+        this.layers = List.of(built);
+        this.decodeState = ThreadLocal.withInitial(() -> ForwardState.decode(config));
     }
 
     public ModelConfig config() {
@@ -49,166 +58,68 @@ public final class ForwardPass implements ForwardBackend {
         if (n == 0) {
             throw new IllegalArgumentException("the prompt is empty (0 tokens)");
         }
-        ModelConfig c = config;
-        int hidden = c.hiddenSize();
-        float[] x = new float[n * hidden];
+        ForwardState s = ForwardState.prompt(config, n);
         for (int t = 0; t < n; t++) {
-            checkToken(tokens[t]);
-            weights.embedding().readRow(tokens[t], x, t * hidden);
+            embed(tokens[t], s, t);
         }
-        float[] xn = new float[n * hidden];
-        float[] q = new float[n * c.qDim()];
-        float[] attn = new float[n * c.qDim()];
-        float[] proj = new float[n * hidden];
-        float[][] cos = new float[n][c.headDim() / 2];
-        float[][] sin = new float[n][c.headDim() / 2];
-        for (int t = 0; t < n; t++) {
-            rope.angles(t, cos[t], sin[t]);
-        }
+        s.positions(rope, 0);
         KvLayout layout = cache.layout();
-        for (int l = 0; l < c.numLayers(); l++) {
-            LayerWeights w = weights.layers().get(l);
-            rmsNormRows(x, w.inputNorm(), xn, n);
-            float[] k = new float[n * c.kvDim()];
-            float[] v = new float[n * c.kvDim()];
-            project(w.wq(), w.bq(), xn, n, q);
-            project(w.wk(), w.bk(), xn, n, k);
-            project(w.wv(), w.bv(), xn, n, v);
-            for (int t = 0; t < n; t++) {
-                rope.rotate(q, t * c.qDim(), c.numHeads(), cos[t], sin[t]);
-                rope.rotate(k, t * c.kvDim(), c.numKvHeads(), cos[t], sin[t]);
-            }
-            float[] mass = policy.needsAttentionMass() ? new float[c.numHeads() * n] : null;
-            PrefillAttention.run(q, k, v, n, c.numHeads(), c.numKvHeads(), c.headDim(), attn, mass);
-            int[][] kept = policy.select(new LayerPrefill(l, layout, n, k, v, q, mass));
-            cache.storePrefill(l, k, v, n, kept);
-            w.wo().matmul(attn, n, proj);
-            addInPlace(x, proj);
-            rmsNormRows(x, w.postAttentionNorm(), xn, n);
-            mlpPrefill(w, xn, n, proj);
-            addInPlace(x, proj);
+        TransformerLayer.Attention attention = (layer, st) -> {
+            float[] mass = policy.needsAttentionMass() ? new float[config.numHeads() * n] : null;
+            PrefillAttention.run(st.q, st.k, st.v, n, config.numHeads(), config.numKvHeads(), config.headDim(), st.attn, mass);
+            int[][] kept = policy.selectInCacheOrder(new LayerPrefill(layer, layout, n, st.k, st.v, st.q, mass));
+            cache.storePrefill(layer, st.k, st.v, n, kept);
+        };
+        for (TransformerLayer layer : layers) {
+            s.freshKv();
+            layer.forward(s, attention);
         }
-        float[] last = Arrays.copyOfRange(x, (n - 1) * hidden, n * hidden);
-        return logits(last);
+        return logits(s);
     }
 
-    /** Runs one token at the given absolute position against the cache; returns its logits. */
+    /**
+     * Runs one token at the given absolute position against the cache; returns its logits, in a
+     * buffer this thread's next decode overwrites.
+     */
     @Override
     public float[] decode(int token, int position, KvCache cache) {
-        checkToken(token);
-        ModelConfig c = config;
-        int hidden = c.hiddenSize();
-        float[] x = new float[hidden];
-        weights.embedding().readRow(token, x, 0);
-        float[] xn = new float[hidden];
-        float[] q = new float[c.qDim()];
-        float[] k = new float[c.kvDim()];
-        float[] v = new float[c.kvDim()];
-        float[] attn = new float[c.qDim()];
-        float[] proj = new float[hidden];
-        float[] gate = new float[c.intermediateSize()];
-        float[] up = new float[c.intermediateSize()];
-        float[] cos = new float[c.headDim() / 2];
-        float[] sin = new float[c.headDim() / 2];
-        rope.angles(position, cos, sin);
+        ForwardState s = decodeState.get();
+        embed(token, s, 0);
+        s.positions(rope, position);
         KvLayout layout = cache.layout();
-        float scale = (float) (1.0 / Math.sqrt(c.headDim()));
-        for (int l = 0; l < c.numLayers(); l++) {
-            LayerWeights w = weights.layers().get(l);
-            VectorMath.rmsNorm(x, 0, w.inputNorm(), (float) c.rmsNormEps(), xn, 0, hidden);
-            matvec(w.wq(), w.bq(), xn, q);
-            matvec(w.wk(), w.bk(), xn, k);
-            matvec(w.wv(), w.bv(), xn, v);
-            rope.rotate(q, 0, c.numHeads(), cos, sin);
-            rope.rotate(k, 0, c.numKvHeads(), cos, sin);
-            cache.append(l, position, k, v);
-            int layer = l;
-            Parallel.forEach(c.numHeads(), h -> {
+        float scale = (float) (1.0 / Math.sqrt(config.headDim()));
+        int headDim = config.headDim();
+        TransformerLayer.Attention attention = (layer, st) -> {
+            cache.append(layer, position, st.k, st.v);
+            Parallel.forEach(config.numHeads(), h -> {
                 HeadStore store = cache.head(layer, layout.storedHeadFor(h));
-                float[] scores = new float[store.length()];
-                store.scores(q, h * c.headDim(), scale, scores);
-                VectorMath.softmax(scores, 0, scores.length);
-                Arrays.fill(attn, h * c.headDim(), (h + 1) * c.headDim(), 0f);
-                store.accumulateValues(scores, attn, h * c.headDim());
+                int entries = store.length();
+                float[] scores = st.scores(h, entries);
+                store.scores(st.q, h * headDim, scale, scores);
+                VectorMath.softmax(scores, 0, entries);
+                Arrays.fill(st.attn, h * headDim, (h + 1) * headDim, 0f);
+                store.accumulateValues(scores, st.attn, h * headDim);
             });
-            w.wo().matvec(attn, proj);
-            addInPlace(x, proj);
-            VectorMath.rmsNorm(x, 0, w.postAttentionNorm(), (float) c.rmsNormEps(), xn, 0, hidden);
-            w.wGate().matvec(xn, gate);
-            w.wUp().matvec(xn, up);
-            VectorMath.swiglu(gate, up, gate.length);
-            w.wDown().matvec(gate, proj);
-            addInPlace(x, proj);
+        };
+        for (TransformerLayer layer : layers) {
+            layer.forward(s, attention);
         }
-        return logits(x);
+        return logits(s);
     }
 
-    private void checkToken(int token) {
+    /** Row {@code row} of x = the embedding of the token. */
+    private void embed(int token, ForwardState s, int row) {
         if (token < 0 || token >= config.vocabSize()) {
             throw new IllegalArgumentException("token id " + token + " is outside the vocabulary of " + config.vocabSize());
         }
+        weights.embedding().readRow(token, s.x, row * config.hiddenSize());
     }
 
-    private float[] logits(float[] x) {
-        float[] xn = new float[x.length];
-        VectorMath.rmsNorm(x, 0, weights.finalNorm(), (float) config.rmsNormEps(), xn, 0, x.length);
-        float[] logits = new float[config.vocabSize()];
-        weights.lmHead().matvec(xn, logits);
-        return logits;
-    }
-
-    private void mlpPrefill(LayerWeights w, float[] xn, int n, float[] out) {
+    /** Logits of the last row: final RMSNorm, then the LM head. */
+    private float[] logits(ForwardState s) {
         int hidden = config.hiddenSize();
-        int inter = config.intermediateSize();
-        int chunk = Math.min(n, MLP_CHUNK);
-        float[] gate = new float[chunk * inter];
-        float[] up = new float[chunk * inter];
-        float[] xc = new float[chunk * hidden];
-        float[] oc = new float[chunk * hidden];
-        for (int t0 = 0; t0 < n; t0 += chunk) {
-            int m = Math.min(chunk, n - t0);
-            System.arraycopy(xn, t0 * hidden, xc, 0, m * hidden);
-            w.wGate().matmul(xc, m, gate);
-            w.wUp().matmul(xc, m, up);
-            VectorMath.swiglu(gate, up, m * inter);
-            w.wDown().matmul(gate, m, oc);
-            System.arraycopy(oc, 0, out, t0 * hidden, m * hidden);
-        }
-    }
-
-    private void rmsNormRows(float[] x, float[] weight, float[] out, int n) {
-        int hidden = config.hiddenSize();
-        float eps = (float) config.rmsNormEps();
-        Parallel.forRange(n, 16, (from, to) -> {
-            for (int t = from; t < to; t++) {
-                VectorMath.rmsNorm(x, t * hidden, weight, eps, out, t * hidden, hidden);
-            }
-        });
-    }
-
-    private static void project(WeightMatrix m, float[] bias, float[] x, int n, float[] out) {
-        m.matmul(x, n, out);
-        if (bias != null) {
-            for (int t = 0; t < n; t++) {
-                for (int i = 0; i < bias.length; i++) {
-                    out[t * bias.length + i] += bias[i];
-                }
-            }
-        }
-    }
-
-    private static void matvec(WeightMatrix m, float[] bias, float[] x, float[] out) {
-        m.matvec(x, out);
-        if (bias != null) {
-            for (int i = 0; i < bias.length; i++) {
-                out[i] += bias[i];
-            }
-        }
-    }
-
-    private static void addInPlace(float[] x, float[] y) {
-        for (int i = 0; i < x.length; i++) {
-            x[i] += y[i];
-        }
+        VectorMath.rmsNorm(s.x, (s.rows - 1) * hidden, weights.finalNorm(), (float) config.rmsNormEps(), s.xn, 0, hidden);
+        weights.lmHead().matvec(s.xn, s.logits);
+        return s.logits;
     }
 }

@@ -2,7 +2,7 @@ package io.kvasir.model;
 
 import io.kvasir.compression.KvCache;
 import io.kvasir.compression.KvLayout;
-import io.kvasir.model.tokenizer.StreamingDecoder;
+import io.kvasir.tokenizer.StreamingDecoder;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

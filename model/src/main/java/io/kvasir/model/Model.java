@@ -1,7 +1,7 @@
 package io.kvasir.model;
 
-import io.kvasir.model.tokenizer.ChatTemplate;
-import io.kvasir.model.tokenizer.Tokenizer;
+import io.kvasir.tokenizer.ChatTemplate;
+import io.kvasir.tokenizer.Tokenizer;
 import io.kvasir.safetensors.SafetensorsModel;
 import java.nio.file.Files;
 import java.nio.file.Path;

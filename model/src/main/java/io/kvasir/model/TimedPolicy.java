@@ -2,6 +2,7 @@ package io.kvasir.model;
 
 import io.kvasir.compression.CompressionPolicy;
 import io.kvasir.compression.LayerPrefill;
+import java.util.function.Supplier;
 
 /** Wraps a policy to measure the wall time its scoring and selection take during prefill. */
 final class TimedPolicy implements CompressionPolicy {
@@ -19,9 +20,18 @@ final class TimedPolicy implements CompressionPolicy {
 
     @Override
     public int[][] select(LayerPrefill prefill) {
+        return timed(() -> policy.select(prefill));
+    }
+
+    @Override
+    public int[][] selectInCacheOrder(LayerPrefill prefill) {
+        return timed(() -> policy.selectInCacheOrder(prefill));
+    }
+
+    private int[][] timed(Supplier<int[][]> selection) {
         long start = System.nanoTime();
         try {
-            return policy.select(prefill);
+            return selection.get();
         } finally {
             nanos += System.nanoTime() - start;
         }

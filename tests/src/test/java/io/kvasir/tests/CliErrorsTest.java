@@ -125,6 +125,9 @@ class CliErrorsTest {
         assertOneLine(generate(m, "--method", "snapkv", "--budget", "16", "--kv-bits", "2", "--quant-group", "5",
                 "--kv-budget", "1KiB"), "--quant-group 5");
         assertOneLine(generate(m, "--kv-bits", "2", "--quant", "reference", "--quant-group", "7"), "group 7");
+        // hqq packs 2-bit codes four rows at a time: the value rows are the G members of a group.
+        assertOneLine(generate(m, "--kv-bits", "2", "--quant", "reference", "--quant-group", "2"), "--quant-group (2)",
+                "multiples of 4");
         assertOneLine(generate(m, "--max-new-tokens", "many"), "--max-new-tokens");
         assertOneLine(generate(m, "--frobnicate"), "--frobnicate");
         assertOneLine(Cli.run("generate", "--prompt", "x"), "--model");

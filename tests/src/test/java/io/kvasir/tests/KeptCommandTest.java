@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kvasir.bench.kept.KeptImage;
 import io.kvasir.bench.kept.KeptMap;
 import io.kvasir.bench.needle.HeatmapImage;
-import io.kvasir.model.tokenizer.Tokenizer;
+import io.kvasir.tokenizer.Tokenizer;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;

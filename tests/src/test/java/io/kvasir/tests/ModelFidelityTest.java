@@ -10,7 +10,7 @@ import io.kvasir.model.GenerationRequest;
 import io.kvasir.model.GenerationResult;
 import io.kvasir.model.Generator;
 import io.kvasir.model.Model;
-import io.kvasir.model.tokenizer.ChatMessage;
+import io.kvasir.tokenizer.ChatMessage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

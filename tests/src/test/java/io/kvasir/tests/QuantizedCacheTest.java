@@ -114,4 +114,29 @@ class QuantizedCacheTest {
                 "the cache holds no more than the budget");
         assertTrue(planned.err().contains("--kv-budget:"), planned.err());
     }
+
+    @Test
+    void referenceLayoutBytesAreBrokenDownIntoCodesScalesAndFp16Tokens() throws Exception {
+        // mistral: 4 KV heads x 24 channels; 4-bit, G = 8. Spec 3.7 / 3.3: the T prompt entries are codes
+        // (D/2 bytes per head, K and V) plus 2 fp16 numbers per group of the layer's 4 x T x 24 elements
+        // (K and V), and every generated token appended to the cache stays fp16 (the residual never flushes).
+        Cli r = Cli.run("generate", "--model", Fixtures.model("mistral-mha-f16").toString(), "--prompt",
+                "The quick brown fox jumps over the lazy dog", "-n", "6", "--kv-bits", "4", "--quant", "reference",
+                "--quant-group", "8", "--json");
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode kv = new ObjectMapper().readTree(r.out()).get("kv");
+        for (JsonNode layer : kv.get("layers")) {
+            JsonNode parts = layer.get("bytes_breakdown");
+            int prompt = layer.get("kept_prompt_tokens").get(0).asInt();
+            int generated = layer.get("held_tokens").get(0).asInt() - prompt;
+            assertTrue(prompt > 0 && generated > 0, "prompt and generated tokens held");
+            assertEquals(2L * 4 * prompt * 24 / 2, parts.get("codes").asLong());
+            assertEquals(2L * 2 * (4L * prompt * 24 / 8) * 2, parts.get("scales_zeros").asLong());
+            assertEquals(2L * 4 * generated * 24 * 2, parts.get("residual_fp16").asLong());
+            assertEquals(0, parts.get("outliers").asLong());
+            assertEquals(0, parts.get("unquantized").asLong());
+            assertEquals(layer.get("bytes").asLong(), parts.get("codes").asLong() + parts.get("scales_zeros").asLong()
+                    + parts.get("residual_fp16").asLong());
+        }
+    }
 }

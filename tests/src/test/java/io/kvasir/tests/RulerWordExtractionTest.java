@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvasir.bench.needle.Haystack;
 import io.kvasir.bench.ruler.RulerGenerator;
 import io.kvasir.model.Model;
-import io.kvasir.model.tokenizer.Tokenizer;
+import io.kvasir.tokenizer.Tokenizer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

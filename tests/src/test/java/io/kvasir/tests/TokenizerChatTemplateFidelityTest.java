@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kvasir.model.tokenizer.ChatMessage;
-import io.kvasir.model.tokenizer.ChatTemplate;
-import io.kvasir.model.tokenizer.Tokenizer;
+import io.kvasir.tokenizer.ChatMessage;
+import io.kvasir.tokenizer.ChatTemplate;
+import io.kvasir.tokenizer.Tokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

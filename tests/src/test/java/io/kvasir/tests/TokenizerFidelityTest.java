@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kvasir.model.tokenizer.StreamingDecoder;
-import io.kvasir.model.tokenizer.Tokenizer;
+import io.kvasir.tokenizer.StreamingDecoder;
+import io.kvasir.tokenizer.Tokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

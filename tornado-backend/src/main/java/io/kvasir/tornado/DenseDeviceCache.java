@@ -2,6 +2,8 @@ package io.kvasir.tornado;
 
 import io.kvasir.compression.HeadStore;
 import io.kvasir.compression.KvCache;
+import io.kvasir.kernels.tornado.AttentionKernels;
+import io.kvasir.kernels.tornado.SelectionKernels;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;

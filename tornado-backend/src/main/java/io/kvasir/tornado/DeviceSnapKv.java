@@ -4,6 +4,7 @@ import io.kvasir.compression.CompressionPolicy;
 import io.kvasir.compression.Pooling;
 import io.kvasir.compression.SnapKvPolicy;
 import io.kvasir.compression.SnapKvSelection;
+import io.kvasir.kernels.tornado.SelectionKernels;
 import java.util.Optional;
 
 /**

@@ -2,6 +2,7 @@ package io.kvasir.tornado;
 
 import io.kvasir.kernels.WeightMatrix;
 import io.kvasir.kernels.WeightType;
+import io.kvasir.kernels.tornado.LinearKernels;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;

@@ -2,6 +2,8 @@ package io.kvasir.tornado;
 
 import io.kvasir.compression.KvCache;
 import io.kvasir.compression.quant.KiviHeadStore;
+import io.kvasir.kernels.tornado.AttentionKernels;
+import io.kvasir.kernels.tornado.QuantKernels;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.types.arrays.ByteArray;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;

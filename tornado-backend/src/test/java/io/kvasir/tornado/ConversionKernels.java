@@ -1,5 +1,6 @@
 package io.kvasir.tornado;
 
+import io.kvasir.kernels.tornado.HalfBits;
 import uk.ac.manchester.tornado.api.annotations.Parallel;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.ShortArray;

@@ -7,6 +7,7 @@ import io.kvasir.kernels.ReferenceKernels;
 import io.kvasir.kernels.VectorMath;
 import io.kvasir.kernels.WeightMatrix;
 import io.kvasir.kernels.WeightType;
+import io.kvasir.kernels.tornado.LinearKernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

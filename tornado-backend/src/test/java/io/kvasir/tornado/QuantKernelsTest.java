@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kvasir.compression.quant.KiviHeadStore;
 import io.kvasir.kernels.VectorMath;
+import io.kvasir.kernels.tornado.AttentionKernels;
+import io.kvasir.kernels.tornado.QuantKernels;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

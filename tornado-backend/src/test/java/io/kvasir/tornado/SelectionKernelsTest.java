@@ -14,8 +14,7 @@ import io.kvasir.compression.Pooling;
 import io.kvasir.compression.ScoreAggregation;
 import io.kvasir.compression.ScorePooling;
 import io.kvasir.compression.TopK;
-import io.kvasir.compression.windowkv.ReviewWindows;
-import io.kvasir.compression.windowkv.WindowStrategy;
+import io.kvasir.kernels.tornado.SelectionKernels;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -154,38 +153,6 @@ class SelectionKernelsTest {
             assertTrue(Device.relError(flat(want), out.toHeapArray()) <= 1e-6, aggs[a].toString());
             float[][] wantPooled = {ScorePooling.apply(want[0], Pooling.AVGPOOL, 7), ScorePooling.apply(want[1], Pooling.AVGPOOL, 7)};
             assertTrue(Device.relError(flat(wantPooled), pooled.toHeapArray()) <= 1e-6, "avgpool " + aggs[a]);
-        }
-    }
-
-    @Test
-    void windowKvScoresMatchTheCpu() {
-        Random r = new Random(13);
-        float[] q = Device.gaussian(r, T * HEADS * D, 1.0);
-        float[] k = Device.gaussian(r, T * KV * D, 1.0);
-        int suffix = 6;
-        int review = T - suffix;
-        int w = 8; // 42 review tokens: five full windows and a partial one
-        KvLayout layout = new KvLayout(1, KV, HEADS, D, GqaMode.NATIVE);
-        float[][] attention = ObservationScores.columnSums(new LayerPrefill(0, layout, T, k, k, q, null), suffix, review, false);
-        for (WindowStrategy strategy : WindowStrategy.values()) {
-            FloatArray qa = Device.array(q);
-            FloatArray ka = Device.array(k);
-            FloatArray rowMax = new FloatArray(HEADS * suffix);
-            FloatArray rowSum = new FloatArray(HEADS * suffix);
-            FloatArray sums = new FloatArray(HEADS * review);
-            int windows = ReviewWindows.count(review, w);
-            FloatArray scores = new FloatArray(windows);
-            IntArray tokens = IntArray.fromElements(T);
-            IntArray reviewLength = IntArray.fromElements(review);
-            Device.run(new TaskGraph("wkv" + strategy).transferToDevice(DataTransferMode.EVERY_EXECUTION, qa, ka, tokens, reviewLength)
-                    .task("stats", SelectionKernels::windowRowStats, qa, ka, rowMax, rowSum, tokens, suffix, HEADS, KV, D)
-                    .task("sums", SelectionKernels::windowColumnSums, qa, ka, rowMax, rowSum, sums, tokens, reviewLength, suffix,
-                            review, HEADS, KV, D)
-                    .task("windows", SelectionKernels::windowScores, sums, scores, HEADS, review, w, strategy == WindowStrategy.MAX ? 1 : 0)
-                    .transferToHost(DataTransferMode.EVERY_EXECUTION, scores));
-            float[] want = ReviewWindows.scores(attention, review, w, strategy, false);
-            double e = Device.relError(want, scores.toHeapArray());
-            assertTrue(e <= 1e-5, strategy + " window scores rel error " + e);
         }
     }
 }

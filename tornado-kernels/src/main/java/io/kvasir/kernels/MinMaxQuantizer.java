@@ -45,6 +45,22 @@ public final class MinMaxQuantizer {
      */
     public static Group quantize(float[] x, int off, int stride, int n, int bits,
                                  int[] codes, int codesOff, int codesStride) {
+        return quantize(x, off, stride, n, bits, codes, codesOff, codesStride, false);
+    }
+
+    /**
+     * {@link #quantize} with the inverse scale rounded as torch computes hqq's {@code max_v / (hi - lo)}:
+     * a number divided by a tensor is {@code reciprocal(tensor) * number}, two float32 roundings, which
+     * differs from one division in the last bit for some ranges and then moves codes that sit on a
+     * rounding boundary (QPruningKV parity, {@code --quant reference}).
+     */
+    public static Group quantizeAsTorch(float[] x, int off, int stride, int n, int bits,
+                                        int[] codes, int codesOff, int codesStride) {
+        return quantize(x, off, stride, n, bits, codes, codesOff, codesStride, true);
+    }
+
+    private static Group quantize(float[] x, int off, int stride, int n, int bits,
+                                  int[] codes, int codesOff, int codesStride, boolean torchDivision) {
         int qmax = (1 << checkBits(bits)) - 1;
         float lo = Float.POSITIVE_INFINITY;
         float hi = Float.NEGATIVE_INFINITY;
@@ -53,16 +69,32 @@ public final class MinMaxQuantizer {
             lo = Math.min(lo, v);
             hi = Math.max(hi, v);
         }
-        float s = hi - lo < 1e-4f ? 1f : Math.min(qmax / (hi - lo), MAX_INVERSE_SCALE);
-        if (Math.abs(lo) * s > HALF_MAX) {
-            s = HALF_MAX / Math.abs(lo) * 0.999f;
-        }
+        // torch evaluates hqq's max_v / (max - min) as reciprocal(max - min) * max_v: two roundings.
+        float s = torchDivision ? limitInverseScale(1f / (hi - lo) * qmax, lo, hi) : inverseScale(lo, hi, qmax);
         float z = -lo * s;
         for (int i = 0; i < n; i++) {
             float c = (float) Math.rint(x[off + i * stride] * s + z);
             codes[codesOff + i * codesStride] = (int) Math.max(0f, Math.min(qmax, c));
         }
         return new Group(Float.floatToFloat16(1f / s), Float.floatToFloat16(z));
+    }
+
+    /**
+     * The inverse scale of a group with range [lo, hi], both guards included. The TornadoVM KIVI
+     * kernels call this same body, so it is written in what they compile: no {@link Math#abs}.
+     */
+    public static float inverseScale(float lo, float hi, int qmax) {
+        return limitInverseScale(qmax / (hi - lo), lo, hi);
+    }
+
+    /** A flat group gets 1; the inverse is capped, and lowered where -lo * s would overflow half precision. */
+    private static float limitInverseScale(float inverse, float lo, float hi) {
+        float s = hi - lo < 1e-4f ? 1f : Math.min(inverse, MAX_INVERSE_SCALE);
+        float absLo = lo < 0f ? -lo : lo;
+        if (absLo * s > HALF_MAX) {
+            s = HALF_MAX / absLo * 0.999f;
+        }
+        return s;
     }
 
     /** Quantizes a contiguous group x[0..n). */

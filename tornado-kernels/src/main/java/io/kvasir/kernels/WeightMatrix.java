@@ -4,10 +4,10 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * A row-major [rows x cols] weight matrix left in its file encoding (memory-mapped) and widened to
- * float32 inside the dot products. One subclass per storage format, each with its own vector loop,
- * so that the JIT sees one monomorphic body per format.
+ * float32 inside the dot products. One subclass per storage width, each with its own vector loop;
+ * the two 16-bit formats share theirs, parameterised by the widening ({@link HalfWidth}).
  */
-public abstract sealed class WeightMatrix permits F32Matrix, F16Matrix, BF16Matrix {
+public abstract sealed class WeightMatrix permits F32Matrix, HalfMatrix {
     /** Token tile of the batched matmul: x tiles of this many rows stay in the core's cache. */
     private static final int TARGET_TILE_BYTES = 256 * 1024;
     /** Rows handled together in the batched matmul: each x load feeds this many rows. */
@@ -32,8 +32,7 @@ public abstract sealed class WeightMatrix permits F32Matrix, F16Matrix, BF16Matr
     public static WeightMatrix of(WeightType type, MemorySegment data, int rows, int cols) {
         return switch (type) {
             case F32 -> new F32Matrix(data, rows, cols);
-            case F16 -> new F16Matrix(data, rows, cols);
-            case BF16 -> new BF16Matrix(data, rows, cols);
+            case F16, BF16 -> new HalfMatrix(type, data, rows, cols);
         };
     }
 

@@ -99,9 +99,9 @@ class WeightMatrixTest {
 
     @Test
     void bfloat16IsTheUpperHalfOfAFloat() {
-        assertEquals(1.0f, BF16Matrix.toFloat((short) 0x3F80));
-        assertEquals(-2.0f, BF16Matrix.toFloat((short) 0xC000));
-        assertEquals(Float.intBitsToFloat(0x00010000), BF16Matrix.toFloat((short) 0x0001)); // subnormal
+        assertEquals(1.0f, HalfWidth.BF16.toFloat((short) 0x3F80));
+        assertEquals(-2.0f, HalfWidth.BF16.toFloat((short) 0xC000));
+        assertEquals(Float.intBitsToFloat(0x00010000), HalfWidth.BF16.toFloat((short) 0x0001)); // subnormal
     }
 
     @Test

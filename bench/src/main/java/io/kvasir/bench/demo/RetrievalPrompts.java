@@ -1,8 +1,8 @@
 package io.kvasir.bench.demo;
 
-import io.kvasir.model.tokenizer.ChatMessage;
-import io.kvasir.model.tokenizer.ChatTemplate;
-import io.kvasir.model.tokenizer.Tokenizer;
+import io.kvasir.tokenizer.ChatMessage;
+import io.kvasir.tokenizer.ChatTemplate;
+import io.kvasir.tokenizer.Tokenizer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.kvasir.bench.kept;
 
-import io.kvasir.model.tokenizer.StreamingDecoder;
-import io.kvasir.model.tokenizer.Tokenizer;
+import io.kvasir.tokenizer.StreamingDecoder;
+import io.kvasir.tokenizer.Tokenizer;
 
 /**
  * Which prompt tokens a compressed KV cache kept: for every layer and stored KV head the kept prompt

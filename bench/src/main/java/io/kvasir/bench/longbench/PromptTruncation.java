@@ -1,6 +1,6 @@
 package io.kvasir.bench.longbench;
 
-import io.kvasir.model.tokenizer.Tokenizer;
+import io.kvasir.tokenizer.Tokenizer;
 import java.util.Arrays;
 
 /**

@@ -1,7 +1,7 @@
 package io.kvasir.bench.needle;
 
 import io.kvasir.bench.Utf8File;
-import io.kvasir.model.tokenizer.Tokenizer;
+import io.kvasir.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -2,7 +2,7 @@ package io.kvasir.bench.ruler;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kvasir.model.tokenizer.Tokenizer;
+import io.kvasir.tokenizer.Tokenizer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

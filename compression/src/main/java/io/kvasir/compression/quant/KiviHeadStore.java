@@ -1,6 +1,5 @@
 package io.kvasir.compression.quant;
 
-import io.kvasir.compression.HeadStore;
 import io.kvasir.kernels.MinMaxQuantizer;
 import java.util.Arrays;
 
@@ -19,7 +18,7 @@ import java.util.Arrays;
  * registers over all rows ({@link PackedCodes#accumulateRows}) and subtract {@code p*scale*zero}
  * once per group. No dequantized copy is ever made.
  */
-public final class KiviHeadStore implements HeadStore {
+public final class KiviHeadStore implements QuantizedHeadStore {
     private final int dim;
     private final int bits;
     private final int group;
@@ -320,28 +319,25 @@ public final class KiviHeadStore implements HeadStore {
                 Arrays.copyOf(resValues, resLength * dim));
     }
 
-    /** Bytes of codes (K and V). */
+    @Override
     public long codeBytes() {
         return 2L * quantized * rowBytes;
     }
 
-    /** Bytes of half-precision scales and zeros (K and V). */
+    @Override
     public long metadataBytes() {
         return 2L * Short.BYTES * ((long) (quantized / group) * dim + (long) quantized * (dim / group));
     }
 
     /** Bytes of the half-precision residual (K and V). */
+    @Override
     public long residualBytes() {
         return 2L * Short.BYTES * resLength * dim;
     }
 
     /** Bytes of outliers: half value plus a 4-byte flat index each. */
+    @Override
     public long outlierBytes() {
         return (long) outliers * (Short.BYTES + Integer.BYTES);
-    }
-
-    @Override
-    public long bytes() {
-        return codeBytes() + metadataBytes() + residualBytes() + outlierBytes();
     }
 }

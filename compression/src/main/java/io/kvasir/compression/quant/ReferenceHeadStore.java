@@ -1,15 +1,16 @@
 package io.kvasir.compression.quant;
 
-import io.kvasir.compression.HeadStore;
+import io.kvasir.kernels.MinMaxQuantizer;
 import java.util.Arrays;
 
 /**
  * One head's slice of a {@link ReferenceLayerQuantizer} layer: packed codes of the prompt entries,
  * whose group is found from the flat index {@code f = base + t * D + d} (keys: {@code f / G};
- * values: {@code f mod (N / G)}), then half-precision entries for generated tokens. Scalar loops:
- * this layout exists for parity, not speed.
+ * values: {@code f mod (N / G)}), then half-precision entries for generated tokens. Entries are
+ * dequantized as hqq does in its fp16 compute dtype, {@code (code - zero) * scale} with each step
+ * rounded to half precision. Scalar loops: this layout exists for parity, not speed.
  */
-final class ReferenceHeadStore implements HeadStore {
+final class ReferenceHeadStore implements QuantizedHeadStore {
     private final ReferenceLayerQuantizer.Shared shared;
     private final int base;
     private final int coded;
@@ -79,7 +80,7 @@ final class ReferenceHeadStore implements HeadStore {
         }
         int g = (base + i * dim + d) / shared.group();
         int c = PackedCodes.code(keyCodes, i * rowBytes, dim, shared.bits(), d);
-        return (c - shared.keyZero()[g]) * shared.keyScale()[g];
+        return MinMaxQuantizer.dequantizeHalf(c, shared.keyGroups()[g]);
     }
 
     private float value(int i, int d) {
@@ -89,7 +90,7 @@ final class ReferenceHeadStore implements HeadStore {
         }
         int g = (base + i * dim + d) % shared.groups();
         int c = PackedCodes.code(valueCodes, i * rowBytes, dim, shared.bits(), d);
-        return (c - shared.valueZero()[g]) * shared.valueScale()[g];
+        return MinMaxQuantizer.dequantizeHalf(c, shared.valueGroups()[g]);
     }
 
     @Override
@@ -127,7 +128,23 @@ final class ReferenceHeadStore implements HeadStore {
     }
 
     @Override
-    public long bytes() {
-        return 2L * coded * rowBytes + shared.metadataBytesPerHead() + 2L * Short.BYTES * (length - coded) * shared.dim();
+    public long codeBytes() {
+        return 2L * coded * rowBytes;
+    }
+
+    @Override
+    public long metadataBytes() {
+        return shared.metadataBytesPerHead();
+    }
+
+    /** The generated tokens, half precision (the reference's residual, never flushed). */
+    @Override
+    public long residualBytes() {
+        return 2L * Short.BYTES * (length - coded) * shared.dim();
+    }
+
+    @Override
+    public long outlierBytes() {
+        return 0;
     }
 }

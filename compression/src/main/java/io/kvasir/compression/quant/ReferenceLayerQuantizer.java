@@ -9,15 +9,17 @@ import io.kvasir.kernels.MinMaxQuantizer;
  * once at prefill, keys with HF-HQQ axis 1 (runs of G flat elements) and values with axis 0 (column c
  * of the G x (N/G) matrix: flat elements c, c + N/G, ...; strided across heads and tokens); generated
  * tokens stay half precision (the residual flush never fires there). Group parameters are shared by
- * the layer's heads, so this class quantizes a whole layer and hands out one store per head.
+ * the layer's heads, so this class quantizes a whole layer and hands out one store per head. Entries
+ * are taken in the order the reference's cache holds them (top-k methods: candidates best first,
+ * then the window), since that order decides which elements share a group.
  */
 public final class ReferenceLayerQuantizer {
     private ReferenceLayerQuantizer() {}
 
     /**
-     * @param keys      per stored head, [T][D] flattened, the kept entries in store order
+     * @param keys      per stored head, [T][D] flattened, the kept entries in the reference's cache order
      * @param values    same shape
-     * @param positions per stored head, the kept positions
+     * @param positions per stored head, the kept positions in that order
      */
     public static HeadStore[] quantize(int layer, float[][] keys, float[][] values, int[][] positions, int dim,
                                        int bits, int group, int capacity) {
@@ -35,6 +37,7 @@ public final class ReferenceLayerQuantizer {
                     + " elements (" + heads + " heads x " + t + " tokens x " + dim + " channels) of layer " + layer
                     + "'s cache; choose a --quant-group that does");
         }
+        checkPacking(layer, bits, n / group, group);
         float[] k = new float[n];
         float[] v = new float[n];
         for (int h = 0; h < heads; h++) {
@@ -44,24 +47,35 @@ public final class ReferenceLayerQuantizer {
         int groups = n / group;
         int[] kc = new int[n];
         int[] vc = new int[n];
-        float[] ks = new float[groups];
-        float[] kz = new float[groups];
-        float[] vs = new float[groups];
-        float[] vz = new float[groups];
+        MinMaxQuantizer.Group[] keyGroups = new MinMaxQuantizer.Group[groups];
+        MinMaxQuantizer.Group[] valueGroups = new MinMaxQuantizer.Group[groups];
         for (int g = 0; g < groups; g++) {
-            MinMaxQuantizer.Group a = MinMaxQuantizer.quantize(k, g * group, 1, group, bits, kc, g * group, 1);
-            ks[g] = a.scale();
-            kz[g] = a.zero();
-            MinMaxQuantizer.Group b = MinMaxQuantizer.quantize(v, g, groups, group, bits, vc, g, groups);
-            vs[g] = b.scale();
-            vz[g] = b.zero();
+            keyGroups[g] = MinMaxQuantizer.quantizeAsTorch(k, g * group, 1, group, bits, kc, g * group, 1);
+            valueGroups[g] = MinMaxQuantizer.quantizeAsTorch(v, g, groups, group, bits, vc, g, groups);
         }
-        Shared shared = new Shared(dim, bits, group, groups, ks, kz, vs, vz, metadataBytesPerHead(heads, t, dim, group));
+        Shared shared = new Shared(dim, bits, group, groups, keyGroups, valueGroups,
+                metadataBytesPerHead(heads, t, dim, group));
         HeadStore[] out = new HeadStore[heads];
         for (int h = 0; h < heads; h++) {
             out[h] = new ReferenceHeadStore(shared, h * t * dim, kc, vc, positions[h], capacity);
         }
         return out;
+    }
+
+    /**
+     * Rejects a shape hqq 0.2.2 cannot pack, in one line: it packs 8/b codes per byte by cutting the
+     * rows of the grouped tensor into 8/b equal slices (BitPack.pack_4bit_u8 / pack_2bit_u8), and the
+     * rows are the N/G groups for keys (axis 1) and the G group members for values (axis 0). With a
+     * remainder the slices differ in length and quantize or dequantize fails (measured on hqq 0.2.2
+     * for 4 and 2 bits, every group size and count up to 12).
+     */
+    static void checkPacking(int layer, int bits, int groups, int group) {
+        int perByte = 8 / bits;
+        if (groups % perByte != 0 || group % perByte != 0) {
+            throw new IllegalArgumentException("--quant reference at " + bits + " bits needs the group count ("
+                    + groups + " in layer " + layer + ") and --quant-group (" + group + ") to be multiples of "
+                    + perByte + ", as hqq's packing does");
+        }
     }
 
     /**
@@ -73,7 +87,7 @@ public final class ReferenceLayerQuantizer {
         return 4L * groups * Short.BYTES / heads;
     }
 
-    /** Layer-wide group parameters (widened from fp16) and this head's share of their bytes. */
-    record Shared(int dim, int bits, int group, int groups, float[] keyScale, float[] keyZero,
-                  float[] valueScale, float[] valueZero, long metadataBytesPerHead) {}
+    /** Layer-wide group parameters (half precision, as stored) and this head's share of their bytes. */
+    record Shared(int dim, int bits, int group, int groups, MinMaxQuantizer.Group[] keyGroups,
+                  MinMaxQuantizer.Group[] valueGroups, long metadataBytesPerHead) {}
 }
