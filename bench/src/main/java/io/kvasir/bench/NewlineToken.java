@@ -1,6 +1,6 @@
 package io.kvasir.bench;
 
-import io.kvasir.model.tokenizer.Tokenizer;
+import io.kvasir.tokenizer.Tokenizer;
 
 /**
  * The newline stop of the reference scripts: KVCache-Factory adds {@code tokenizer.encode("\n",

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kvasir.bench.needle.Haystack;
 import io.kvasir.bench.needle.NeedleGrid;
 import io.kvasir.bench.needle.PeriodTokens;
-import io.kvasir.model.tokenizer.Tokenizer;
+import io.kvasir.tokenizer.Tokenizer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.kvasir.bench.needle;
 
-import io.kvasir.model.tokenizer.Tokenizer;
+import io.kvasir.tokenizer.Tokenizer;
 import java.util.Arrays;
 
 /**
