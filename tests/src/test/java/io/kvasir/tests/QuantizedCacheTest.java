@@ -117,7 +117,7 @@ class QuantizedCacheTest {
 
     @Test
     void referenceLayoutBytesAreBrokenDownIntoCodesScalesAndFp16Tokens() throws Exception {
-        // mistral: 4 KV heads x 24 channels; 4-bit, G = 8. Spec 3.7 / 3.3: the T prompt entries are codes
+        // mistral: 4 KV heads x 24 channels; 4-bit, G = 8. docs/methods/kivi.md#bytes-per-token, docs/methods/reference.md#the-rule: the T prompt entries are codes
         // (D/2 bytes per head, K and V) plus 2 fp16 numbers per group of the layer's 4 x T x 24 elements
         // (K and V), and every generated token appended to the cache stays fp16 (the residual never flushes).
         Cli r = Cli.run("generate", "--model", Fixtures.model("mistral-mha-f16").toString(), "--prompt",

@@ -2,7 +2,7 @@ package io.kvasir.compression.quant;
 
 import io.kvasir.compression.HeadStore;
 
-/** A head store that holds codes: its bytes split the way reports break them down (spec 3.7). */
+/** A head store that holds codes: its bytes split the way reports break them down (docs/methods/kivi.md#bytes-per-token). */
 public interface QuantizedHeadStore extends HeadStore {
     /** Bytes of codes (K and V). */
     long codeBytes();
