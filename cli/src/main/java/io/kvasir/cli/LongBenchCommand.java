@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvasir.bench.RunFingerprint;
 import io.kvasir.bench.longbench.LongBenchDataset;
 import io.kvasir.bench.longbench.LongBenchRunner;
+import io.kvasir.bench.longbench.ReferenceProfile;
 import io.kvasir.model.Model;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,13 +44,15 @@ final class LongBenchCommand implements Callable<Integer> {
     ResultFolderOptions results;
 
     @Option(names = "--max-input-tokens", paramLabel = "TOKENS",
-            description = "Prompt limit before middle truncation (default: from the model path as the reference:"
-                    + " llama2 3950, llama3 7950, mistral 31500; required for other models).")
+            description = "Prompt limit before middle truncation (default: from the model path as the --profile's"
+                    + " repository: llama2 3950, llama3 7950 (paper) or 7500 (official), mistral 31500; required for"
+                    + " other models).")
     Integer maxInputTokens;
 
     @Option(names = "--profile", paramLabel = "P", defaultValue = "paper",
-            description = "paper: no chat template, EOS stop only (QPruningKV); official: chat template except few-shot"
-                    + " and code tasks, samsum stops on newline (LongBench / KVCache-Factory) (default: ${DEFAULT-VALUE}).")
+            description = "paper: no chat template, EOS stop only, QPruningKV's input limits; official: chat template"
+                    + " except few-shot and code tasks, samsum stops on the newline token, KVCache-Factory's input limits"
+                    + " (default: ${DEFAULT-VALUE}).")
     String profile;
 
     @Option(names = "--max-new-tokens", paramLabel = "N",
@@ -75,7 +78,7 @@ final class LongBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int limitTokens = InputLimit.resolve(model, maxInputTokens, null);
+        InputLimit inputLimit = InputLimit.resolve(model, maxInputTokens, null, ReferenceProfile.of(profile));
         List<String> names = datasets == null || datasets.isEmpty() ? LongBenchDataset.ENGLISH : datasets;
         for (String n : names) {
             if (LongBenchDataset.byName(n).isEmpty()) throw new IllegalArgumentException("unknown LongBench dataset '" + n + "'");
@@ -86,7 +89,7 @@ final class LongBenchCommand implements Callable<Integer> {
             sweep.check(m);
             ObjectNode generation = Json.object();
             if (maxNewTokens == null) generation.putNull("max_new_tokens"); else generation.put("max_new_tokens", maxNewTokens);
-            generation.put("max_input_tokens", limitTokens);
+            generation.put("max_input_tokens", inputLimit.tokens());
             generation.put("profile", profile);
             List<String> outputs = new ArrayList<>(names.stream().map(n -> n + ".jsonl").toList());
             outputs.addAll(List.of("run.json", "result.json"));
@@ -94,8 +97,8 @@ final class LongBenchCommand implements Callable<Integer> {
                     names.stream().map(n -> data.resolve(n + ".jsonl")).filter(Files::isRegularFile).toList());
             sweep.run(spec.commandLine().getErr(), () -> LongBenchRunner.validate(data, names),
                     p -> new RunFingerprint(p.metadata(), generation, dataFiles, outputs), results.overwrite, p -> {
-                        LongBenchRunner r = new LongBenchRunner(m, data, p.dir(), limitTokens, profile, p.config(),
-                                p.storage(), p.metadata(), limit, maxNewTokens);
+                        LongBenchRunner r = new LongBenchRunner(m, data, p.dir(), inputLimit.tokens(), profile,
+                                p.config(), p.storage(), inputLimit.record(p.metadata()), limit, maxNewTokens);
                         return new Sweep.Job<>(() -> r.pending(names), done -> {
                             r.runAll(names, done);
                             return p.dir();

@@ -20,9 +20,9 @@ import picocli.CommandLine.Spec;
 /** `kvasir needle`: needle-in-a-haystack grid with a compressed KV cache, one run or a sweep. */
 @Command(name = "needle", mixinStandardHelpOptions = true,
         description = {"Needle-in-a-haystack: for each context length (tokens) and depth (percent) insert the needle"
-                + " into the haystack, ask for it (greedy, stop at newline) and score the answer: the stored score is"
-                + " 10 x ROUGE-1 F against the needle, the heatmap shows the share of the needle's answer words in the"
-                + " answer. Writes <out>/cells.jsonl (resumable), summary.json and heatmap.png (overall score in its title).",
+                + " into the haystack, ask for it (greedy, stop at the newline token) and score the answer: the stored"
+                + " score is 10 x ROUGE-1 F against the needle, the heatmap shows the share of the needle's answer words"
+                + " in the answer. Writes <out>/cells.jsonl (resumable), summary.json and heatmap.png (overall score in its title).",
             "Comma lists in --method, --budget and --kv-bits sweep every combination, each into <out>/<name>"
                     + " (e.g. snapkv-b128-kv4); 'kvasir compare OUT' tabulates the sweep.",
             "Example: kvasir needle --model DIR --haystack PaulGrahamEssays --min-length 1000 --max-length 8000"

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvasir.bench.AtomicFile;
 import io.kvasir.bench.RunFingerprint;
+import io.kvasir.bench.longbench.ReferenceProfile;
 import io.kvasir.bench.ruler.RulerGenerator;
 import io.kvasir.bench.ruler.RulerRunner;
 import io.kvasir.model.Model;
@@ -47,8 +48,14 @@ final class RulerCommand implements Callable<Integer> {
     ResultFolderOptions results;
 
     @Option(names = "--max-input-tokens", paramLabel = "TOKENS",
-            description = "Middle-truncation limit (default: from the model path as LongBench; else 1000000, no truncation).")
+            description = "Middle-truncation limit (default: from the model path as the --profile's repository, as"
+                    + " longbench; else 1000000, no truncation).")
     Integer maxInputTokens;
+
+    @Option(names = "--profile", paramLabel = "P", defaultValue = "paper",
+            description = "Whose input limits: paper (QPruningKV run_ruler.py: llama3 7950) or official"
+                    + " (KVCache-Factory run_ruler.py: llama3 7500) (default: ${DEFAULT-VALUE}).")
+    String profile;
 
     @Option(names = "--max-new-tokens", paramLabel = "N", defaultValue = "" + RulerRunner.MAX_NEW_TOKENS,
             description = "Answer length limit (default: ${DEFAULT-VALUE}, the reference's for every RULER task).")
@@ -59,7 +66,8 @@ final class RulerCommand implements Callable<Integer> {
     int limit;
 
     @Option(names = "--generate-length", paramLabel = "TOKENS",
-            description = "First write RULER-style <task>.jsonl files of this many tokens (answer included) into --data,"
+            description = "First write RULER-style <task>.jsonl files of this many tokens into --data, sized as RULER"
+                    + " does (input without special tokens plus tokens_to_generate: niah 128, vt 30, cwe 120, fwe 50),"
                     + " with RULER's templates (niah_*, vt, cwe, fwe; not identical to RULER's pre-generated data).")
     Integer generateLength;
 
@@ -85,7 +93,7 @@ final class RulerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int limitTokens = InputLimit.resolve(model, maxInputTokens, 1_000_000);
+        InputLimit inputLimit = InputLimit.resolve(model, maxInputTokens, 1_000_000, ReferenceProfile.of(profile));
         List<String> names = tasks == null || tasks.isEmpty() ? TASKS : tasks;
         if (maxNewTokens < 1) throw new IllegalArgumentException("--max-new-tokens must be at least 1");
         WritableCheck.folder(results.out, "--out");
@@ -96,15 +104,15 @@ final class RulerCommand implements Callable<Integer> {
             if (generateLength != null) generate(m, names);
             ObjectNode generation = Json.object();
             generation.put("max_new_tokens", maxNewTokens);
-            generation.put("max_input_tokens", limitTokens);
+            generation.put("max_input_tokens", inputLimit.tokens());
             List<String> outputs = new ArrayList<>(names.stream().map(t -> t + ".jsonl").toList());
             outputs.add("result.json");
             ObjectNode dataFiles = RunFingerprint.describe(
                     names.stream().map(t -> data.resolve(t + ".jsonl")).filter(Files::isRegularFile).toList());
             List<ObjectNode> scores = sweep.run(spec.commandLine().getErr(), () -> RulerRunner.validate(data, names),
                     p -> new RunFingerprint(p.metadata(), generation, dataFiles, outputs), results.overwrite, p -> {
-                        RulerRunner r = new RulerRunner(m, data, p.dir(), limitTokens, p.config(), p.storage(),
-                                p.metadata(), limit, maxNewTokens);
+                        RulerRunner r = new RulerRunner(m, data, p.dir(), inputLimit.tokens(), p.config(), p.storage(),
+                                inputLimit.record(p.metadata()), limit, maxNewTokens);
                         return new Sweep.Job<>(() -> r.pending(names), done -> r.runAll(names, done));
                     });
             var w = spec.commandLine().getOut();
@@ -135,7 +143,7 @@ final class RulerCommand implements Callable<Integer> {
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < samples; i++) {
                 sb.append(Json.MAPPER.copy().disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                        .writeValueAsString(g.example(t, i, generateLength, maxNewTokens))).append('\n');
+                        .writeValueAsString(g.example(t, i, generateLength))).append('\n');
             }
             AtomicFile.write(data.resolve(t + ".jsonl"), sb.toString().getBytes(StandardCharsets.UTF_8));
             spec.commandLine().getErr().printf("generated %d %s examples of %d tokens in %s%n", samples, t, generateLength, data);

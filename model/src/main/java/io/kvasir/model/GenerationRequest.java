@@ -16,10 +16,13 @@ import java.util.List;
  * @param minNewTokens the EOS tokens are masked (logit -inf) for the first this many new tokens, as transformers'
  *                     {@code min_length} / {@code min_new_tokens}; LongBench asks for 1 ({@code min_length =
  *                     prompt_len + 1}). Stop strings still apply.
+ * @param extraEosIds  token ids that end generation like the model's EOS tokens (also masked before minNewTokens),
+ *                     as ids added to transformers' {@code eos_token_id}: the benchmark scripts add the newline
+ *                     token, so "\n" stops only as that token, not inside ".\n"; empty for none
  */
 public record GenerationRequest(int[] promptIds, int maxNewTokens, SamplingSettings sampling,
                                 List<String> stopStrings, CompressionConfig compression, KvStorage kvStorage,
-                                String datasetName, int[] forcedIds, int minNewTokens) {
+                                String datasetName, int[] forcedIds, int minNewTokens, int[] extraEosIds) {
     public GenerationRequest {
         if (maxNewTokens < 0) {
             throw new IllegalArgumentException("--max-new-tokens must be >= 0, got " + maxNewTokens);
@@ -28,9 +31,18 @@ public record GenerationRequest(int[] promptIds, int maxNewTokens, SamplingSetti
             throw new IllegalArgumentException("minimum new tokens must be >= 0, got " + minNewTokens);
         }
         stopStrings = List.copyOf(stopStrings);
+        extraEosIds = extraEosIds.clone();
         if (kvStorage == null) {
             throw new IllegalArgumentException("KV storage must be set");
         }
+    }
+
+    /** A request without extra EOS ids. */
+    public GenerationRequest(int[] promptIds, int maxNewTokens, SamplingSettings sampling, List<String> stopStrings,
+                             CompressionConfig compression, KvStorage kvStorage, String datasetName, int[] forcedIds,
+                             int minNewTokens) {
+        this(promptIds, maxNewTokens, sampling, stopStrings, compression, kvStorage, datasetName, forcedIds, minNewTokens,
+                new int[0]);
     }
 
     /** A request without a minimum number of new tokens. */
@@ -53,12 +65,12 @@ public record GenerationRequest(int[] promptIds, int maxNewTokens, SamplingSetti
 
     public GenerationRequest withForcedIds(int[] ids) {
         return new GenerationRequest(promptIds, ids.length, sampling, stopStrings, compression, kvStorage, datasetName, ids,
-                minNewTokens);
+                minNewTokens, extraEosIds);
     }
 
     public GenerationRequest withCompression(CompressionConfig config) {
         return new GenerationRequest(promptIds, maxNewTokens, sampling, stopStrings, config, kvStorage, datasetName, forcedIds,
-                minNewTokens);
+                minNewTokens, extraEosIds);
     }
 
     public GenerationRequest withKvPrecision(KvPrecision precision) {
@@ -67,11 +79,16 @@ public record GenerationRequest(int[] promptIds, int maxNewTokens, SamplingSetti
 
     public GenerationRequest withKvStorage(KvStorage storage) {
         return new GenerationRequest(promptIds, maxNewTokens, sampling, stopStrings, compression, storage, datasetName, forcedIds,
-                minNewTokens);
+                minNewTokens, extraEosIds);
     }
 
     public GenerationRequest withMinNewTokens(int n) {
         return new GenerationRequest(promptIds, maxNewTokens, sampling, stopStrings, compression, kvStorage, datasetName,
-                forcedIds, n);
+                forcedIds, n, extraEosIds);
+    }
+
+    public GenerationRequest withExtraEosIds(int... ids) {
+        return new GenerationRequest(promptIds, maxNewTokens, sampling, stopStrings, compression, kvStorage, datasetName,
+                forcedIds, minNewTokens, ids);
     }
 }

@@ -41,6 +41,7 @@ public final class Generator {
         TimedPolicy policy = new TimedPolicy(req.compression().create(layout, req.kvStorage(),
                 model.tokenizer().decode(prompt, true), Optional.ofNullable(req.datasetName())));
         Set<Integer> eos = new HashSet<>(c.eosTokenIds());
+        for (int e : req.extraEosIds()) eos.add(e);
         Sampler sampler = new Sampler(req.sampling());
         StreamingDecoder decoder = model.tokenizer().streamingDecoder();
         StopStrings stops = new StopStrings(req.stopStrings());

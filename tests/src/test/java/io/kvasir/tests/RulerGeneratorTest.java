@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kvasir.bench.ruler.RulerGenerator;
 import io.kvasir.model.Model;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,8 +34,10 @@ class RulerGeneratorTest {
                 for (String l : lines) {
                     JsonNode n = JSON.readTree(l);
                     String input = n.get("input").asText();
-                    int tokens = m.tokenizer().encode(input, true).length;
-                    assertTrue(tokens <= 2000 - 64 && tokens > 1000, t + ": " + tokens + " tokens");
+                    // RULER's sizing: tokens without special tokens plus the task's tokens_to_generate
+                    int tokens = m.tokenizer().encode(input, false).length;
+                    assertTrue(tokens + RulerGenerator.tokensToGenerate(t) <= 2000 && tokens > 1000, t + ": " + tokens + " tokens");
+                    assertEquals(tokens + RulerGenerator.tokensToGenerate(t), n.get("length").asInt(), t);
                     int expected = switch (t) {
                         case "niah_multivalue", "niah_multiquery" -> 4;
                         case "vt" -> 5;

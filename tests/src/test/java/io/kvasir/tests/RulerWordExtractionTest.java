@@ -40,7 +40,7 @@ class RulerWordExtractionTest {
     }
 
     private static ObjectNode example(String task, long seed, int length) {
-        return new RulerGenerator(model.tokenizer(), seed, Haystack.builtIn()).example(task, 0, length, 64);
+        return new RulerGenerator(model.tokenizer(), seed, Haystack.builtIn()).example(task, 0, length);
     }
 
     @Test
@@ -68,7 +68,7 @@ class RulerWordExtractionTest {
             byCount.subList(0, 10).forEach(e -> top10.add(e.getKey()));
             assertEquals(top10, new HashSet<>(strings(o)), "outputs = the 10 most common words at length " + length);
             assertTrue(input.endsWith(" Answer: The top 10 words that appear most often in the list are:"));
-            assertFits(model.tokenizer(), input, length);
+            assertFits(model.tokenizer(), "cwe", input, length);
         }
     }
 
@@ -93,7 +93,7 @@ class RulerWordExtractionTest {
             for (int k = 2; k <= 5; k++) {
                 assertEquals(top / (double) (k * k), byCount.get(k - 1).getValue(), 1.0, "count of rank " + k);
             }
-            assertFits(model.tokenizer(), input, length);
+            assertFits(model.tokenizer(), "fwe", input, length);
         }
     }
 
@@ -112,9 +112,11 @@ class RulerWordExtractionTest {
     }
 
     /** Fits the budget (length - 64 new tokens) and uses most of it: the generator searched for the largest size. */
-    private static void assertFits(Tokenizer t, String input, int length) {
-        int tokens = t.encode(input, true).length;
-        assertTrue(tokens <= length - 64 && tokens > (length - 64) * 0.9, tokens + " tokens for " + length);
+    /** RULER's sizing: input tokens without special tokens plus the task's tokens_to_generate fit the length. */
+    private static void assertFits(Tokenizer t, String task, String input, int length) {
+        int budget = length - RulerGenerator.tokensToGenerate(task);
+        int tokens = t.encode(input, false).length;
+        assertTrue(tokens <= budget && tokens > budget * 0.9, tokens + " tokens for " + length);
     }
 
     private static List<String> strings(ObjectNode o) {

@@ -29,9 +29,11 @@ public final class Tokenizer {
     private final String[] tokens;
     private final String bosToken;
     private final String eosToken;
+    private final boolean cleanUpTokenizationSpaces;
 
     private Tokenizer(AddedVocabulary added, Normalizer normalizer, PreTokenizer preTokenizer, BpeModel model,
-                      PostProcessor postProcessor, Decoder decoder, String bosToken, String eosToken) {
+                      PostProcessor postProcessor, Decoder decoder, String bosToken, String eosToken,
+                      boolean cleanUpTokenizationSpaces) {
         this.added = added;
         this.normalizer = normalizer;
         this.preTokenizer = preTokenizer;
@@ -40,6 +42,7 @@ public final class Tokenizer {
         this.decoder = decoder;
         this.bosToken = bosToken;
         this.eosToken = eosToken;
+        this.cleanUpTokenizationSpaces = cleanUpTokenizationSpaces;
         int size = 0;
         for (int id : model.vocab().values()) {
             size = Math.max(size, id + 1);
@@ -91,6 +94,7 @@ public final class Tokenizer {
         }
         String bos = null;
         String eos = null;
+        boolean cleanUp = false; // transformers' default when tokenizer_config.json does not say
         if (config != null) {
             config.path("added_tokens_decoder").properties().forEach(e -> {
                 int id = Integer.parseInt(e.getKey());
@@ -100,9 +104,10 @@ public final class Tokenizer {
             });
             bos = tokenName(config.get("bos_token"));
             eos = tokenName(config.get("eos_token"));
+            cleanUp = config.path("clean_up_tokenization_spaces").asBoolean(false);
         }
         return new Tokenizer(new AddedVocabulary(addedTokens, normalizer), normalizer, preTokenizer, model,
-                postProcessor, decoder, bos, eos);
+                postProcessor, decoder, bos, eos, cleanUp);
     }
 
     private static AddedVocabulary.AddedToken addedToken(int id, JsonNode t) {
@@ -165,6 +170,25 @@ public final class Tokenizer {
     /** Text of ids; unknown ids are ignored, special tokens dropped when skipSpecialTokens. */
     public String decode(int[] ids, boolean skipSpecialTokens) {
         return decode(ids, 0, ids.length, skipSpecialTokens);
+    }
+
+    /**
+     * Text of ids as transformers 4.x's {@code tokenizer.decode(ids, skip_special_tokens=...)} returns it: the
+     * decoded text, then, when tokenizer_config.json sets {@code clean_up_tokenization_spaces} (real Llama-3
+     * configs do), its clean-up. The benchmark reference scripts ran on transformers 4.x, which applied the
+     * clean-up when cutting prompts and haystacks and when decoding answers; transformers 5 skips it for BPE
+     * tokenizers, so {@link #decode} (the tokenizers library's text) stays the plain decode.
+     */
+    public String decodeAsTransformers4(int[] ids, boolean skipSpecialTokens) {
+        String text = decode(ids, skipSpecialTokens);
+        return cleanUpTokenizationSpaces ? cleanUpTokenization(text) : text;
+    }
+
+    /** transformers' {@code clean_up_tokenization}: removes the space before punctuation and English contractions. */
+    static String cleanUpTokenization(String text) {
+        return text.replace(" .", ".").replace(" ?", "?").replace(" !", "!").replace(" ,", ",").replace(" ' ", "'")
+                .replace(" n't", "n't").replace(" 'm", "'m").replace(" 's", "'s").replace(" 've", "'ve")
+                .replace(" 're", "'re");
     }
 
     String decode(int[] ids, int from, int to, boolean skipSpecialTokens) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvasir.bench.AtomicFile;
 import io.kvasir.bench.JsonlFile;
+import io.kvasir.bench.NewlineToken;
 import io.kvasir.bench.RunMetadata;
 import io.kvasir.compression.CompressionConfig;
 import io.kvasir.compression.cache.KvStorage;
@@ -43,9 +44,7 @@ public record LongBenchRunner(Model model, Path dataDir, Path outDir, int maxInp
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public LongBenchRunner {
-        if (!profile.equals("paper") && !profile.equals("official")) {
-            throw new IllegalArgumentException("--profile must be paper or official, got " + profile);
-        }
+        ReferenceProfile.of(profile); // an unknown name fails here
         if (maxInputTokens < 2) throw new IllegalArgumentException("--max-input-tokens must be at least 2");
         if (maxNewTokens != null && maxNewTokens < 1) throw new IllegalArgumentException("--max-new-tokens must be at least 1");
     }
@@ -133,12 +132,16 @@ public record LongBenchRunner(Model model, Path dataDir, Path outDir, int maxInp
         } else {
             ids = model.tokenizer().encode(prompt, true);
         }
-        List<String> stops = profile.equals("official") && dataset.stopsOnNewline() ? List.of("\n") : List.of();
-        GenerationRequest req = new GenerationRequest(ids, maxNewTokens(dataset), SamplingSettings.GREEDY, stops,
-                compression, storage, dataset.name(), null).withMinNewTokens(1); // min_length = prompt + 1 (docs/benchmarks.md#truncation-and-generation)
+        int[] stops = profile.equals("official") && dataset.stopsOnNewline()
+                ? new int[] {NewlineToken.id(model.tokenizer())} : new int[0];
+        GenerationRequest req = new GenerationRequest(ids, maxNewTokens(dataset), SamplingSettings.GREEDY, List.of(),
+                compression, storage, dataset.name(), null)
+                .withMinNewTokens(1) // min_length = prompt + 1 (docs/benchmarks.md#truncation-and-generation)
+                .withExtraEosIds(stops);
         GenerationResult result = generator.generate(req, piece -> { });
         ObjectNode line = JSON.createObjectNode();
-        line.put("pred", result.text());
+        // the reference's batch_decode(output[context_length:], skip_special_tokens=True)
+        line.put("pred", model.tokenizer().decodeAsTransformers4(result.outputIds(), true));
         line.set("answers", row.get("answers"));
         line.set("all_classes", row.get("all_classes"));
         line.set("length", row.get("length"));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvasir.bench.AtomicFile;
 import io.kvasir.bench.JsonlFile;
+import io.kvasir.bench.NewlineToken;
 import io.kvasir.bench.RunMetadata;
 import io.kvasir.compression.CompressionConfig;
 import io.kvasir.compression.cache.KvStorage;
@@ -58,7 +59,8 @@ public record NeedleRunner(Model model, NeedleGrid grid, Path haystackDir, Path 
         }
         Path cellsFile = outDir.resolve("cells.jsonl");
         Map<String, JsonNode> done = readDone(cellsFile); // of this needle: the run fingerprint was checked
-        Haystack haystack = Haystack.load(model.tokenizer(), haystackDir, grid.maxLength());
+        Haystack haystack = Haystack.load(model.tokenizer(), haystackDir, grid.maxLength(), periodTokens());
+        int newline = NewlineToken.id(model.tokenizer());
         Generator generator = new Generator(model);
         for (int length : grid.lengths()) {
             for (int depth : grid.depths()) {
@@ -66,10 +68,11 @@ public record NeedleRunner(Model model, NeedleGrid grid, Path haystackDir, Path 
                 long t0 = System.nanoTime();
                 String context = haystack.context(length, depth, task.needle(), RESERVE);
                 int[] ids = model.tokenizer().encode(task.prompt(context), true);
-                GenerationRequest req = new GenerationRequest(ids, maxNewTokens, SamplingSettings.GREEDY, List.of("\n"),
-                        compression, storage, null, null);
+                GenerationRequest req = new GenerationRequest(ids, maxNewTokens, SamplingSettings.GREEDY, List.of(),
+                        compression, storage, null, null).withExtraEosIds(newline);
                 GenerationResult result = generator.generate(req, piece -> { });
-                String response = result.text().strip();
+                // the reference's enc.decode(output_ids, skip_special_tokens=True).strip()
+                String response = model.tokenizer().decodeAsTransformers4(result.outputIds(), true).strip();
                 ObjectNode cell = JSON.createObjectNode();
                 cell.put("context_length", length);
                 cell.put("depth_percent", (double) depth);
@@ -116,6 +119,8 @@ public record NeedleRunner(Model model, NeedleGrid grid, Path haystackDir, Path 
         task.answerWords().stream().sorted().forEach(s.putArray("answer_words")::add);
         s.put("haystack", haystackDir == null ? "built-in" : haystackDir.toAbsolutePath().normalize().toString());
         s.put("max_new_tokens", maxNewTokens);
+        s.put("period_tokens", periodTokens().toString());
+        s.put("stop_token_newline", NewlineToken.id(model.tokenizer()));
         if (n == 0) s.putNull("overall_score"); else s.put("overall_score", sum / n);
         s.put("cells", n);
         String title = String.format(Locale.ROOT, "%s: overall score %.3f (mean over %d cells)",
@@ -131,6 +136,10 @@ public record NeedleRunner(Model model, NeedleGrid grid, Path haystackDir, Path 
         AtomicFile.writeJson(outDir.resolve("summary.json"), s);
         HeatmapImage.write(table, grid.lengths(), grid.depths(), title, outDir.resolve("heatmap.png"));
         return s;
+    }
+
+    private PeriodTokens periodTokens() {
+        return PeriodTokens.forModel(model.config().architecture(), model.tokenizer());
     }
 
     private static String key(int length, int depth) {

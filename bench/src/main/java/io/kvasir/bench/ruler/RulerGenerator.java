@@ -26,7 +26,7 @@ public final class RulerGenerator {
     static final String VT_TEMPLATE = "Memorize and track the chain(s) of variable assignment hidden in the following"
             + " text.\n\n{context}\nQuestion: Find all variables that are assigned the value {query} in the text above.";
     static final String VT_ANSWER_PREFIX = " Answer: According to the chain(s) of variable assignment in the text above,"
-            + " {num_v} variables are assgined the value {query}, they are: ";
+            + " {num_v} variables are assigned the value {query}, they are: "; // RULER fixed "assgined" in 4a216f4
     private static final String[] ADJECTIVES = ("abundant agreeable ancient bitter brave calm careful cheerful clever"
             + " crooked curious damp delicate eager elegant faithful fancy fierce gentle gigantic glossy grumpy handsome"
             + " hollow humble icy jolly kind lazy lively loud massive mellow modern narrow nervous obedient odd plain"
@@ -69,30 +69,40 @@ public final class RulerGenerator {
         this.essay = essayText;
     }
 
-    /** One example of task, sized to maxSeqLength tokens minus tokensToGenerate; lines as RULER writes them. */
-    public ObjectNode example(String task, int index, int maxSeqLength, int tokensToGenerate) {
+    /**
+     * RULER's tokens_to_generate of a task (scripts/data/synthetic/constants.py:26-44 at c3f5e3b): the room its
+     * generator leaves for the answer within the sequence length.
+     */
+    public static int tokensToGenerate(String task) {
+        if (niah(task) != null) return 128;
+        return switch (task) {
+            case "vt" -> 30;
+            case "cwe" -> 120;
+            case "fwe" -> 50;
+            default -> throw new IllegalArgumentException("kvasir cannot generate RULER task '" + task + "' (" + GENERATED
+                    + " only)");
+        };
+    }
+
+    /**
+     * One example of task sized as RULER sizes it: the input's tokens (no special tokens, as RULER's
+     * {@code tokenizer.tokenize}) plus the task's tokens_to_generate fit maxSeqLength; lines as RULER writes them
+     * ({@code length} counts both).
+     */
+    public ObjectNode example(String task, int index, int maxSeqLength) {
+        int tokensToGenerate = tokensToGenerate(task);
         int budget = maxSeqLength - tokensToGenerate;
         Niah n = niah(task);
         ObjectNode o = JSON.createObjectNode();
         if (n != null) {
             NiahDraw d = drawNiah(n);
-            int units = largestFitting(u -> niahInput(n, d, u), budget);
-            String input = niahInput(n, d, units);
-            o.put("index", index);
-            o.put("input", input);
-            d.answers().forEach(o.putArray("outputs")::add);
-            o.put("length", tokenizer.encode(input, false).length);
+            put(o, index, niahInput(n, d, largestFitting(u -> niahInput(n, d, u), budget)), d.answers(), tokensToGenerate);
         } else if (task.equals("vt")) {
             VtDraw d = drawVt(1, 4);
-            int units = largestFitting(u -> vtInput(d, u), budget);
-            String input = vtInput(d, units);
-            o.put("index", index);
-            o.put("input", input);
-            d.vars().forEach(o.putArray("outputs")::add);
-            o.put("length", tokenizer.encode(input, false).length);
+            put(o, index, vtInput(d, largestFitting(u -> vtInput(d, u), budget)), d.vars(), tokensToGenerate);
         } else if (task.equals("cwe")) {
             WordExtraction.Cwe d = WordExtraction.drawCwe(random, SINGLE_WORDS, COMPOUND_WORDS, maxSeqLength);
-            put(o, index, d.input(largestFitting(d::input, budget)), d.answers());
+            put(o, index, d.input(largestFitting(d::input, budget)), d.answers(), tokensToGenerate);
         } else if (task.equals("fwe")) {
             WordExtraction.Fwe d = WordExtraction.drawFwe(random, budget);
             int units = largestFitting(d::input, budget);
@@ -101,7 +111,7 @@ public final class RulerGenerator {
                 throw new IllegalArgumentException("--generate-length " + maxSeqLength + " is too short for fwe:"
                         + " its top three words would tie with the fourth");
             }
-            put(o, index, d.input(units), d.answers());
+            put(o, index, d.input(units), d.answers(), tokensToGenerate);
         } else {
             throw new IllegalArgumentException("kvasir cannot generate RULER task '" + task + "' (" + GENERATED + " only)");
         }
@@ -115,11 +125,11 @@ public final class RulerGenerator {
         return niah(task) != null || List.of("vt", "cwe", "fwe").contains(task);
     }
 
-    private void put(ObjectNode o, int index, String input, List<String> answers) {
+    private void put(ObjectNode o, int index, String input, List<String> answers, int tokensToGenerate) {
         o.put("index", index);
         o.put("input", input);
         answers.forEach(o.putArray("outputs")::add);
-        o.put("length", tokenizer.encode(input, false).length);
+        o.put("length", tokenizer.encode(input, false).length + tokensToGenerate);
     }
 
     /** cwe's word supply: the single words, then adjective-noun compounds ("calmanchor") for long contexts. */
@@ -169,9 +179,36 @@ public final class RulerGenerator {
         List<String> out = new ArrayList<>(sentences);
         for (int i = d.needles().size() - 1; i >= 0; i--) out.add(Math.min(at.get(i), out.size()), d.needles().get(i));
         String context = String.join(joiner, out);
+        return niahTemplate(n).replace("{query}", d.query()).replace("{context}", context);
+    }
+
+    /**
+     * RULER's niah prompt with its answer prefix and the value type filled in; with one query and one value,
+     * niah.py:193-198's singular wording ("A special magic number is hidden ... is"; each "are" becomes "is").
+     */
+    private static String niahTemplate(Niah n) {
+        String template = NIAH_TEMPLATE + NIAH_ANSWER_PREFIX;
         String type = n.valueType();
-        return (NIAH_TEMPLATE + NIAH_ANSWER_PREFIX).replace("{type_needle_v}", type).replace("{query}", d.query())
-                .replace("{context}", context);
+        if (n.queries() * n.values() == 1) {
+            template = template.replace("Some", "A").replace("are all", "is").replace("are", "is").replace("answers", "answer");
+            type = type.substring(0, type.length() - 1);
+        }
+        return template.replace("{type_needle_v}", type);
+    }
+
+    /**
+     * A generated task's prompt template with RULER's answer prefix, {context} and {query} (and vt's {num_v}) left
+     * in, as RULER's prepare.py and niah.py build it; empty for tasks kvasir does not generate.
+     */
+    public static java.util.Optional<String> promptTemplate(String task) {
+        Niah n = niah(task);
+        if (n != null) return java.util.Optional.of(niahTemplate(n));
+        return java.util.Optional.ofNullable(switch (task) {
+            case "vt" -> VT_TEMPLATE + VT_ANSWER_PREFIX;
+            case "cwe" -> WordExtraction.CWE_TEMPLATE + WordExtraction.CWE_ANSWER_PREFIX;
+            case "fwe" -> WordExtraction.FWE_TEMPLATE + WordExtraction.FWE_ANSWER_PREFIX;
+            default -> null;
+        });
     }
 
     private record VtDraw(List<String> vars, String value, List<String> chain, List<Integer> positions) {}
@@ -202,14 +239,14 @@ public final class RulerGenerator {
 
     private int largestFitting(java.util.function.IntFunction<String> input, int budget) {
         int lo = 0, hi = 1;
-        while (tokenizer.encode(input.apply(hi), true).length <= budget) {
+        while (tokenizer.encode(input.apply(hi), false).length <= budget) {
             lo = hi;
             hi *= 2;
             if (hi > 1 << 20) break;
         }
         while (hi - lo > 1) {
             int mid = (lo + hi) >>> 1;
-            if (tokenizer.encode(input.apply(mid), true).length <= budget) lo = mid; else hi = mid;
+            if (tokenizer.encode(input.apply(mid), false).length <= budget) lo = mid; else hi = mid;
         }
         if (lo == 0) throw new IllegalArgumentException("--generate-length is too short: the task needs more than " + budget + " input tokens");
         return lo;

@@ -79,7 +79,7 @@ public record RulerRunner(Model model, Path dataDir, Path outDir, int maxInputTo
                         List.of(), compression, storage, null, null), piece -> { });
                 ObjectNode o = JSON.createObjectNode();
                 o.put("index", index);
-                o.put("pred", r.text());
+                o.put("pred", model.tokenizer().decodeAsTransformers4(r.outputIds(), true)); // the reference's batch_decode
                 o.set("answers", row.requireArray("outputs"));
                 o.set("length", row.value().get("length"));
                 o.put("prompt_tokens", ids.length);

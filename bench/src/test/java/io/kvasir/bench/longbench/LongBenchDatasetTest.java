@@ -2,6 +2,7 @@ package io.kvasir.bench.longbench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -49,11 +50,18 @@ class LongBenchDatasetTest {
 
     @Test
     void referenceLimitsLastMatchWins() {
-        assertEquals(OptionalInt.of(7950), PromptTruncation.referenceLimit("/m/Meta-Llama-3-8B-Instruct"));
-        assertEquals(OptionalInt.of(3950), PromptTruncation.referenceLimit("/m/llama-2-7b-chat"));
-        assertEquals(OptionalInt.of(31500), PromptTruncation.referenceLimit("/m/Mistral-7B-Instruct-v0.2"));
-        assertEquals(OptionalInt.of(31500), PromptTruncation.referenceLimit("/llama3/mistral"));
-        assertTrue(PromptTruncation.referenceLimit("/m/qwen2").isEmpty());
+        // QPruningKV 43687a2 run_longbench.py:75-81; KVCache-Factory c97f9d7 run_longbench.py:84-90
+        ReferenceProfile paper = ReferenceProfile.of("paper");
+        ReferenceProfile official = ReferenceProfile.of("official");
+        assertEquals(OptionalInt.of(7950), paper.limit("/m/Meta-Llama-3-8B-Instruct"));
+        assertEquals(OptionalInt.of(7500), official.limit("/m/Meta-Llama-3-8B-Instruct"));
+        for (ReferenceProfile p : ReferenceProfile.values()) {
+            assertEquals(OptionalInt.of(3950), p.limit("/m/llama-2-7b-chat"));
+            assertEquals(OptionalInt.of(31500), p.limit("/m/Mistral-7B-Instruct-v0.2"));
+            assertEquals(OptionalInt.of(31500), p.limit("/llama3/mistral"));
+            assertTrue(p.limit("/m/qwen2").isEmpty());
+        }
+        assertThrows(IllegalArgumentException.class, () -> ReferenceProfile.of("windowkv"));
     }
 
     @Test
