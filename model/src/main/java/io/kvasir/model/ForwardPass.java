@@ -28,11 +28,18 @@ public final class ForwardPass implements ForwardBackend {
     private final ModelConfig config;
     private final ModelWeights weights;
     private final Rope rope;
+    private final ResidualWatch watch;
 
     public ForwardPass(ModelConfig config, ModelWeights weights) {
+        this(config, weights, ResidualWatch.NONE);
+    }
+
+    /** A forward pass that shows the residual stream to watch after every layer (for diagnosis). */
+    ForwardPass(ModelConfig config, ModelWeights weights, ResidualWatch watch) {
         this.config = config;
         this.weights = weights;
         this.rope = new Rope(config.headDim(), config.ropeTheta(), config.ropeScaling());
+        this.watch = watch;
     }
 
     public ModelConfig config() {
@@ -87,6 +94,7 @@ public final class ForwardPass implements ForwardBackend {
             rmsNormRows(x, w.postAttentionNorm(), xn, n);
             mlpPrefill(w, xn, n, proj);
             addInPlace(x, proj);
+            watch.afterLayer(l, x);
         }
         float[] last = Arrays.copyOfRange(x, (n - 1) * hidden, n * hidden);
         return logits(last);
@@ -139,6 +147,7 @@ public final class ForwardPass implements ForwardBackend {
             VectorMath.swiglu(gate, up, gate.length);
             w.wDown().matvec(gate, proj);
             addInPlace(x, proj);
+            watch.afterLayer(l, x);
         }
         return logits(x);
     }

@@ -22,6 +22,8 @@ public final class Tensor {
     public static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** Unaligned little-endian 16-bit layout for F16 and BF16 data (raw bits). */
     public static final ValueLayout.OfShort U16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** Unaligned little-endian 32-bit layout for the raw bits of F32 data. */
+    static final ValueLayout.OfInt F32_BITS_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final String name;
     private final DType dtype;
@@ -116,6 +118,15 @@ public final class Tensor {
             // bfloat16 is the high half of a binary32, so shifting the bits back is exact.
             case BF16 -> Float.intBitsToFloat((data.get(U16_LE, offset) & 0xFFFF) << 16);
         };
+    }
+
+    /**
+     * Scans every element (vectorised; about the cost of reading the bytes once).
+     *
+     * @return the flat row-major index of the first NaN or infinity, or -1 if all elements are finite
+     */
+    public long firstNonFinite() {
+        return NonFiniteScan.firstNonFinite(dtype, data, elementCount);
     }
 
     /**
