@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The parts of a Hugging Face config.json (and generation_config.json) that the Llama-family
@@ -244,36 +246,28 @@ public record ModelConfig(
         }
 
         double positiveDouble(String key, double fallback) {
-            JsonNode v = root.get(key);
-            if (v == null || v.isNull()) {
-                return fallback;
-            }
-            if (!v.isNumber() || !(v.asDouble() > 0) || Double.isInfinite(v.asDouble())) {
-                throw new ModelFormatException(file + ": '" + key + "' must be a positive number, got " + v);
-            }
-            return v.asDouble();
+            return optional(key, fallback, v -> v.isNumber() && v.asDouble() > 0 && !Double.isInfinite(v.asDouble()),
+                    "a positive number", JsonNode::asDouble);
         }
 
         boolean bool(String key, boolean fallback) {
-            JsonNode v = root.get(key);
-            if (v == null || v.isNull()) {
-                return fallback;
-            }
-            if (!v.isBoolean()) {
-                throw new ModelFormatException(file + ": '" + key + "' must be true or false, got " + v);
-            }
-            return v.booleanValue();
+            return optional(key, fallback, JsonNode::isBoolean, "true or false", JsonNode::booleanValue);
         }
 
         String string(String key, String fallback) {
+            return optional(key, fallback, JsonNode::isTextual, "a string", JsonNode::textValue);
+        }
+
+        /** The value of an optional field, the fallback when it is absent or null, an error when it is not valid. */
+        private <T> T optional(String key, T fallback, Predicate<JsonNode> valid, String expected, Function<JsonNode, T> value) {
             JsonNode v = root.get(key);
             if (v == null || v.isNull()) {
                 return fallback;
             }
-            if (!v.isTextual()) {
-                throw new ModelFormatException(file + ": '" + key + "' must be a string, got " + v);
+            if (!valid.test(v)) {
+                throw new ModelFormatException(file + ": '" + key + "' must be " + expected + ", got " + v);
             }
-            return v.textValue();
+            return value.apply(v);
         }
 
         /** A token id, or null when absent or null. */

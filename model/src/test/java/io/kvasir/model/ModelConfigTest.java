@@ -94,23 +94,26 @@ class ModelConfigTest {
         return e.getMessage();
     }
 
+    /** Edits Llama-3.2's config (replacing {@code from} by {@code to}) and expects a refusal containing {@code expected}. */
+    private void refusedWith(String from, String to, String expected) {
+        assertTrue(LLAMA_32.contains(from), from);
+        String message = refused(LLAMA_32.replace(from, to));
+        assertTrue(message.contains(expected), () -> "expected '" + expected + "' in: " + message);
+    }
+
     @Test
     void fieldsThatChangeTheMathAreRefusedNamingTheField() {
-        assertTrue(refused(LLAMA_32.replace("\"rms_norm_eps\"", "\"hidden_act\": \"gelu_pytorch_tanh\", \"rms_norm_eps\""))
-                .endsWith("hidden_act 'gelu_pytorch_tanh' is not supported (kvasir implements silu)"));
-        assertTrue(refused(LLAMA_32.replace("\"rms_norm_eps\"", "\"attention_bias\": true, \"rms_norm_eps\""))
-                .contains("attention_bias=true is not supported"));
-        assertTrue(refused(LLAMA_32.replace("\"rms_norm_eps\"", "\"mlp_bias\": true, \"rms_norm_eps\""))
-                .contains("mlp_bias=true is not supported"));
-        assertTrue(refused(LLAMA_32.replace("\"rms_norm_eps\"", "\"quantization_config\": {\"bits\": 4}, \"rms_norm_eps\""))
-                .contains("quantization_config is not supported"));
-        assertTrue(refused(LLAMA_32.replace("\"head_dim\": 64", "\"head_dim\": 63")).contains("head_dim 63 is odd"));
-        assertTrue(refused(LLAMA_32.replace("\"tie_word_embeddings\": true", "\"tie_word_embeddings\": 1"))
-                .contains("'tie_word_embeddings' must be true or false, got 1"));
-        assertTrue(refused(LLAMA_32.replace("\"eos_token_id\": 128001", "\"eos_token_id\": \"128001\""))
-                .contains("'eos_token_id' must be a token id (a non-negative integer) or a list of them, got \"128001\""));
-        assertTrue(refused(LLAMA_32.replace("\"rope_theta\": 500000.0", "\"rope_theta\": \"big\""))
-                .contains("'rope_theta' must be a positive number"));
+        String eps = "\"rms_norm_eps\"";
+        refusedWith(eps, "\"hidden_act\": \"gelu_pytorch_tanh\", " + eps,
+                "hidden_act 'gelu_pytorch_tanh' is not supported (kvasir implements silu)");
+        refusedWith(eps, "\"attention_bias\": true, " + eps, "attention_bias=true is not supported");
+        refusedWith(eps, "\"mlp_bias\": true, " + eps, "mlp_bias=true is not supported");
+        refusedWith(eps, "\"quantization_config\": {\"bits\": 4}, " + eps, "quantization_config is not supported");
+        refusedWith("\"head_dim\": 64", "\"head_dim\": 63", "head_dim 63 is odd");
+        refusedWith("\"tie_word_embeddings\": true", "\"tie_word_embeddings\": 1", "'tie_word_embeddings' must be true or false, got 1");
+        refusedWith("\"eos_token_id\": 128001", "\"eos_token_id\": \"128001\"",
+                "'eos_token_id' must be a token id (a non-negative integer) or a list of them, got \"128001\"");
+        refusedWith("\"rope_theta\": 500000.0", "\"rope_theta\": \"big\"", "'rope_theta' must be a positive number");
     }
 
     @Test

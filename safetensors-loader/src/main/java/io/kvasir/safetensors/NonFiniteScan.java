@@ -2,25 +2,25 @@ package io.kvasir.safetensors;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Finds the first NaN or infinity in a tensor's raw bytes. A float is non-finite exactly when all its
- * exponent bits are set, and the masked exponent is then the largest value the mask can produce, so
- * a lane-wise max of {@code bits & mask} over a block equals the mask if and only if the block holds
- * a non-finite element. That keeps the hot loop to a load, an and and a max per vector, with one
- * comparison per block; only a block that fails is walked element by element to name the index.
+ * Finds the first NaN or infinity in a tensor's raw bytes, reading them as little-endian 16-bit words.
+ * A float is non-finite exactly when all its exponent bits are set. F16 and BF16 elements are one word
+ * each; an F32 element is two, and its high word is laid out like a BF16 (sign, 8 exponent bits), so
+ * one loop serves all three with a per-lane mask that is zero on F32's low words. The masked exponent
+ * is then the largest value the mask can produce, so a lane-wise max of {@code word & mask} over a
+ * block equals the exponent mask if and only if the block holds a non-finite element: the hot loop is
+ * a load, an and and a max per vector, with one comparison per block. Only a block that fails is walked
+ * element by element to find the index.
  */
 final class NonFiniteScan {
-    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Short> SHORTS = ShortVector.SPECIES_PREFERRED;
-    /** Elements per block: large enough that the per-block reduction is noise, small enough to stay in cache. */
+    /** Words per block: large enough that the per-block reduction is noise, small enough to stay in cache. */
     private static final long BLOCK = 1 << 16;
 
-    private static final int F32_EXPONENT = 0x7F80_0000;
     private static final short F16_EXPONENT = 0x7C00;
     private static final short BF16_EXPONENT = 0x7F80;
 
@@ -28,17 +28,22 @@ final class NonFiniteScan {
 
     /** @return the flat index of the first non-finite element, or -1 if every element is finite */
     static long firstNonFinite(DType dtype, MemorySegment data, long elements) {
-        for (long from = 0; from < elements; from += BLOCK) {
-            long to = Math.min(elements, from + BLOCK);
-            boolean clean = switch (dtype) {
-                case F32 -> blockIsFinite32(data, from, to);
-                case F16 -> blockIsFinite16(data, from, to, F16_EXPONENT);
-                case BF16 -> blockIsFinite16(data, from, to, BF16_EXPONENT);
-            };
-            if (!clean) {
-                for (long i = from; i < to; i++) {
-                    if (!isFinite(dtype, data, i)) {
-                        return i;
+        int wordsPerElement = dtype.byteSize() / 2;
+        short exponent = dtype == DType.F16 ? F16_EXPONENT : BF16_EXPONENT;
+        // Lane i masks word i of the vector; vectors start at even word indices, so lane parity is word parity.
+        short[] lanes = new short[SHORTS.length()];
+        for (int i = 0; i < lanes.length; i++) {
+            lanes[i] = wordMask(i, wordsPerElement, exponent);
+        }
+        ShortVector mask = ShortVector.fromArray(SHORTS, lanes, 0);
+        long words = elements * wordsPerElement;
+        for (long from = 0; from < words; from += BLOCK) {
+            long to = Math.min(words, from + BLOCK);
+            if (!blockIsFinite(data, from, to, mask, wordsPerElement, exponent)) {
+                for (long e = from / wordsPerElement; e < to / wordsPerElement; e++) {
+                    long high = e * wordsPerElement + wordsPerElement - 1;
+                    if ((data.get(Tensor.U16_LE, high * 2) & exponent) == exponent) {
+                        return e;
                     }
                 }
             }
@@ -46,39 +51,23 @@ final class NonFiniteScan {
         return -1;
     }
 
-    private static boolean blockIsFinite32(MemorySegment data, long from, long to) {
-        IntVector max = IntVector.zero(INTS);
-        long i = from;
-        for (long bound = from + INTS.loopBound(to - from); i < bound; i += INTS.length()) {
-            IntVector bits = IntVector.fromMemorySegment(INTS, data, i * 4, ByteOrder.LITTLE_ENDIAN);
-            max = max.max(bits.and(F32_EXPONENT));
-        }
-        int worst = max.reduceLanes(VectorOperators.MAX);
-        for (; i < to; i++) {
-            worst = Math.max(worst, data.get(Tensor.F32_BITS_LE, i * 4) & F32_EXPONENT);
-        }
-        return worst != F32_EXPONENT;
+    /** Only an element's highest word holds its exponent. */
+    private static short wordMask(long word, int wordsPerElement, short exponent) {
+        return word % wordsPerElement == wordsPerElement - 1 ? exponent : 0;
     }
 
-    private static boolean blockIsFinite16(MemorySegment data, long from, long to, short exponent) {
+    private static boolean blockIsFinite(MemorySegment data, long from, long to, ShortVector mask, int wordsPerElement,
+                                         short exponent) {
         ShortVector max = ShortVector.zero(SHORTS);
         long i = from;
         for (long bound = from + SHORTS.loopBound(to - from); i < bound; i += SHORTS.length()) {
-            ShortVector bits = ShortVector.fromMemorySegment(SHORTS, data, i * 2, ByteOrder.LITTLE_ENDIAN);
-            max = max.max(bits.and(exponent));
+            ShortVector words = ShortVector.fromMemorySegment(SHORTS, data, i * 2, ByteOrder.LITTLE_ENDIAN);
+            max = max.max(words.and(mask));
         }
-        short worst = max.reduceLanes(VectorOperators.MAX);
+        int worst = max.reduceLanes(VectorOperators.MAX);
         for (; i < to; i++) {
-            worst = (short) Math.max(worst, data.get(Tensor.U16_LE, i * 2) & exponent);
+            worst = Math.max(worst, data.get(Tensor.U16_LE, i * 2) & wordMask(i, wordsPerElement, exponent));
         }
         return worst != exponent;
-    }
-
-    private static boolean isFinite(DType dtype, MemorySegment data, long i) {
-        return switch (dtype) {
-            case F32 -> (data.get(Tensor.F32_BITS_LE, i * 4) & F32_EXPONENT) != F32_EXPONENT;
-            case F16 -> (data.get(Tensor.U16_LE, i * 2) & F16_EXPONENT) != F16_EXPONENT;
-            case BF16 -> (data.get(Tensor.U16_LE, i * 2) & BF16_EXPONENT) != BF16_EXPONENT;
-        };
     }
 }

@@ -22,8 +22,6 @@ public final class Tensor {
     public static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** Unaligned little-endian 16-bit layout for F16 and BF16 data (raw bits). */
     public static final ValueLayout.OfShort U16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    /** Unaligned little-endian 32-bit layout for the raw bits of F32 data. */
-    static final ValueLayout.OfInt F32_BITS_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final String name;
     private final DType dtype;

@@ -1,7 +1,6 @@
 package io.kvasir.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,13 +33,7 @@ class UntrustedModelTest {
     }
 
     private static void refused(Cli r, String... mustContain) {
-        assertEquals(2, r.exitCode(), "exit code; stderr was: " + r.err());
-        String err = r.err().strip();
-        assertEquals(1, err.lines().count(), "exactly one line on stderr, got:\n" + r.err());
-        assertFalse(err.contains("\tat "), "no stack trace");
-        for (String s : mustContain) {
-            assertTrue(err.contains(s), "stderr should mention '" + s + "': " + err);
-        }
+        CliErrorsTest.assertOneLine(r, mustContain);
         assertEquals("", r.out(), "nothing written to stdout");
     }
 
@@ -100,8 +93,9 @@ class UntrustedModelTest {
 
     // ---- config.json and generation_config.json ----
 
+    /** A fresh copy of the fixture with one field of config.json or generation_config.json set. */
     private Path withConfig(String model, String file, String key, String jsonValue) throws IOException {
-        Path m = Fixtures.copyModel(model, tmp);
+        Path m = Fixtures.copyModel(model, Files.createTempDirectory(tmp, "model"));
         ObjectNode config = (ObjectNode) JSON.readTree(m.resolve(file).toFile());
         config.set(key, JSON.readTree(jsonValue));
         Files.writeString(m.resolve(file), JSON.writeValueAsString(config));
@@ -127,7 +121,6 @@ class UntrustedModelTest {
     @Test
     void biasesKvasirDoesNotImplement() throws IOException {
         refused(generate(withConfig(LLAMA, "config.json", "attention_bias", "true"), "hi"), "config.json", "attention_bias=true");
-        tmp = Files.createTempDirectory(tmp, "b");
         refused(generate(withConfig(LLAMA, "config.json", "mlp_bias", "true"), "hi"), "config.json", "mlp_bias=true");
     }
 
@@ -135,7 +128,6 @@ class UntrustedModelTest {
     void fieldsOfTheWrongType() throws IOException {
         refused(generate(withConfig(LLAMA, "config.json", "tie_word_embeddings", "\"yes\""), "hi"),
                 "config.json", "'tie_word_embeddings' must be true or false");
-        tmp = Files.createTempDirectory(tmp, "b");
         refused(generate(withConfig(LLAMA, "config.json", "rope_scaling", "\"linear\""), "hi"),
                 "config.json", "'rope_scaling' must be a JSON object");
     }
@@ -175,7 +167,6 @@ class UntrustedModelTest {
     void generationConfigWithAStringEos() throws IOException {
         refused(generate(withConfig(LLAMA, "generation_config.json", "eos_token_id", "\"</s>\""), "hi"),
                 "generation_config.json", "'eos_token_id' must be a token id");
-        tmp = Files.createTempDirectory(tmp, "b");
         refused(generate(withConfig(LLAMA, "generation_config.json", "eos_token_id", "[764, 1.5]"), "hi"),
                 "generation_config.json", "'eos_token_id' must be a token id", "got 1.5");
     }
