@@ -75,7 +75,7 @@ public record ModelConfig(
         // Qwen2 always has q/k/v biases; Llama's attention_bias would add an o_proj bias too, refused above.
         boolean qkvBias = arch.equals("Qwen2ForCausalLM");
         RopeSettings ropeSettings = ropeSettings(file, root, f);
-        Integer window = slidingWindow(file, root, f, arch);
+        Integer window = slidingWindow(root, f, arch);
 
         Integer bos = f.tokenId("bos_token_id");
         Set<Integer> eos = new LinkedHashSet<>(f.tokenIds("eos_token_id"));
@@ -105,7 +105,8 @@ public record ModelConfig(
      * those classes' fields (dropout, initializer_range, pretraining_tp, dtype, use_cache, output
      * flags, label maps, pad_token_id, model_type, transformers_version, max_window_layers without
      * sliding) do not change inference, and fields outside those classes are never read by
-     * transformers' modeling code either, so both are ignored. README "Model folders" has the list.
+     * transformers' modeling code either, so both are ignored. README, "What kvasir checks in a
+     * model folder", has the list.
      */
     private static void refuseUnimplemented(Path file, JsonNode root, Fields f, String arch) {
         String act = f.string("hidden_act", "silu");
@@ -133,7 +134,7 @@ public record ModelConfig(
      * implements full attention, which equals sliding-window attention as long as the context fits
      * in the window; the generator refuses longer contexts.
      */
-    private static Integer slidingWindow(Path file, JsonNode root, Fields f, String arch) {
+    private static Integer slidingWindow(JsonNode root, Fields f, String arch) {
         if (!root.hasNonNull("sliding_window")) {
             return null;
         }
