@@ -54,15 +54,36 @@ class UntrustedModelTest {
         refused(generate(m, "hi"), "tensor 'lm_head.weight' holds -Infinity at [0, 0]");
     }
 
+    /**
+     * Every weight of layer 1's down_proj at the largest finite bfloat16: the weights pass the scan,
+     * but layer 1's MLP output overflows float32 while layer 0's stays finite.
+     */
+    private Path overflowingModel() throws IOException {
+        Path m = Fixtures.copyModel(LLAMA, Files.createTempDirectory(tmp, "model"));
+        Checkpoint.fill(m.resolve("model.safetensors"), "model.layers.1.mlp.down_proj.weight", 0, 64 * 176, 0x7F7F);
+        return m;
+    }
+
     @Test
     void overflowingActivationsNameTheFirstLayer() throws IOException {
-        Path m = Fixtures.copyModel(LLAMA, tmp);
-        // Every weight of layer 1's down_proj at the largest finite bfloat16: the weights pass the
-        // scan, but layer 1's MLP output overflows float32.
-        Path st = m.resolve("model.safetensors");
-        Checkpoint.fill(st, "model.layers.1.mlp.down_proj.weight", 0, 64 * 176, 0x7F7F);
+        Path m = overflowingModel();
         refused(generate(m, "hello world"), m.toString(), "the logits are not finite at prefill",
                 "first non-finite after layer 1 of 3");
+    }
+
+    @Test
+    void overflowInABenchmarkScoresNoCell() throws IOException {
+        Path out = tmp.resolve("needle");
+        Cli r = Cli.run("needle", "--model", overflowingModel().toString(), "--min-length", "300", "--max-length", "300",
+                "--depths", "1", "--max-new-tokens", "2", "--out", out.toString());
+        refused(r, "the logits are not finite at prefill", "first non-finite after layer 1 of 3");
+        try (var files = Files.walk(out)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().equals("cells.jsonl")).toList()) {
+                assertEquals("", Files.readString(f), "no cell is scored from non-finite logits");
+            }
+        } catch (java.nio.file.NoSuchFileException absent) {
+            // nothing written at all
+        }
     }
 
     // ---- the safetensors data section ----
