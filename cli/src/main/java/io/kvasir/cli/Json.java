@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvasir.bench.FiniteJsonFactory;
 
 /** Builds the JSON objects the commands print with --json; non-finite numbers are written as null. */
 final class Json {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kvasir.model.ModelFormatException;
+import io.kvasir.tokenizer.TokenizerFormatException;
 import io.kvasir.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,7 +25,7 @@ class FuzzFindingsTest {
                 {"added_tokens": [{"id": 999999999, "content": "<x>", "special": true}],
                  "model": {"type": "BPE", "vocab": {"H": 0, "e": 1}, "merges": []}}
                 """);
-        var e = assertThrows(ModelFormatException.class, () -> Tokenizer.load(dir));
+        var e = assertThrows(TokenizerFormatException.class, () -> Tokenizer.load(dir));
         assertEquals(dir.resolve("tokenizer.json") + ": token id 999999999 is outside [0, 16777216)", e.getMessage());
     }
 
@@ -34,7 +34,7 @@ class FuzzFindingsTest {
         Files.writeString(dir.resolve("tokenizer.json"), """
                 {"model": {"type": "BPE", "vocab": {"H": -1, "e": 1}, "merges": []}}
                 """);
-        var e = assertThrows(ModelFormatException.class, () -> Tokenizer.load(dir));
+        var e = assertThrows(TokenizerFormatException.class, () -> Tokenizer.load(dir));
         assertEquals(dir.resolve("tokenizer.json") + ": token id -1 is outside [0, 16777216)", e.getMessage());
     }
 
@@ -49,7 +49,7 @@ class FuzzFindingsTest {
                 {"pre_tokenizer": {"type": "Split", "pattern": {"Regex": "\\\\p{N~}+"}, "behavior": "Isolated", "invert": false},
                  "model": {"type": "BPE", "vocab": {"H": 0, "e": 1}, "merges": []}}
                 """);
-        var e = assertThrows(ModelFormatException.class, () -> Tokenizer.load(dir));
+        var e = assertThrows(TokenizerFormatException.class, () -> Tokenizer.load(dir));
         assertTrue(e.getMessage().startsWith(dir.resolve("tokenizer.json") + ": regex "), e.getMessage());
         assertTrue(e.getMessage().contains("does not compile: Unknown character property name"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());

@@ -1,7 +1,7 @@
 package io.kvasir.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.kvasir.model.ModelFormatException;
+import io.kvasir.tokenizer.TokenizerFormatException;
 import io.kvasir.tokenizer.Tokenizer;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +15,7 @@ class TokenizerFuzzTest {
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void load(byte[] bytes) {
         ParserContract.write(DIR.resolve("tokenizer.json"), bytes);
-        ParserContract.parse(ModelFormatException.class, () -> {
+        ParserContract.parse(TokenizerFormatException.class, () -> {
             Tokenizer t = Tokenizer.load(DIR);
             int[] ids = t.encode("Hello, world! 12 héllo <s>\n", true);
             t.decode(ids, false);

@@ -1,4 +1,4 @@
-package io.kvasir.cli;
+package io.kvasir.bench;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -14,9 +14,9 @@ import java.io.Writer;
  * text (or, with that feature off, as bare tokens that are not JSON at all). kvasir stops runs
  * whose numbers go non-finite, so this is the last line of defence, for every command's output.
  */
-final class FiniteJsonFactory extends JsonFactory {
+public final class FiniteJsonFactory extends JsonFactory {
 
-    FiniteJsonFactory() {}
+    public FiniteJsonFactory() {}
 
     private FiniteJsonFactory(FiniteJsonFactory source) {
         super(source, null);
