@@ -16,7 +16,7 @@ import java.nio.file.StandardCopyOption;
  * leaves half a file (or a 0-byte image) under the real name; a failure is one line naming the file.
  */
 public final class AtomicFile {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper(new FiniteJsonFactory()).enable(SerializationFeature.INDENT_OUTPUT);
     private static final String NO_SPACE = "No space left on device";
 
     private AtomicFile() {}

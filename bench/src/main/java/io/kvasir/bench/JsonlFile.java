@@ -20,7 +20,7 @@ import java.util.List;
  * only their last line may be torn, and it is dropped (and redone).
  */
 public final class JsonlFile {
-    private static final ObjectMapper JSON = new ObjectMapper()
+    private static final ObjectMapper JSON = new ObjectMapper(new FiniteJsonFactory())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private JsonlFile() {}

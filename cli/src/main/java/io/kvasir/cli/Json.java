@@ -5,10 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvasir.bench.FiniteJsonFactory;
 
-/** Builds the JSON objects the commands print with --json. */
+/** Builds the JSON objects the commands print with --json; non-finite numbers are written as null. */
 final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper MAPPER = new ObjectMapper(new FiniteJsonFactory()).enable(SerializationFeature.INDENT_OUTPUT);
 
     private Json() {}
 

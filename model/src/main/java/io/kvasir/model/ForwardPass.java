@@ -31,8 +31,14 @@ public final class ForwardPass implements ForwardBackend {
     private final List<TransformerLayer> layers;
     /** Decode scratch, per thread: nothing in it outlives a token, so one serves every sequence. */
     private final ThreadLocal<ForwardState> decodeState;
+    private final ResidualWatch watch;
 
     public ForwardPass(ModelConfig config, ModelWeights weights) {
+        this(config, weights, ResidualWatch.NONE);
+    }
+
+    /** A forward pass that shows the residual stream to watch after every layer (for diagnosis). */
+    ForwardPass(ModelConfig config, ModelWeights weights, ResidualWatch watch) {
         this.config = config;
         this.weights = weights;
         this.rope = new Rope(config.headDim(), config.ropeTheta(), config.ropeScaling());
@@ -42,6 +48,7 @@ public final class ForwardPass implements ForwardBackend {
         }
         this.layers = List.of(built);
         this.decodeState = ThreadLocal.withInitial(() -> ForwardState.decode(config));
+        this.watch = watch;
     }
 
     public ModelConfig config() {
@@ -73,6 +80,7 @@ public final class ForwardPass implements ForwardBackend {
         for (TransformerLayer layer : layers) {
             s.freshKv();
             layer.forward(s, attention);
+            watch.afterLayer(layer.index(), s.x);
         }
         return logits(s);
     }
@@ -103,6 +111,7 @@ public final class ForwardPass implements ForwardBackend {
         };
         for (TransformerLayer layer : layers) {
             layer.forward(s, attention);
+            watch.afterLayer(layer.index(), s.x);
         }
         return logits(s);
     }

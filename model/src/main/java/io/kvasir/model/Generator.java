@@ -6,7 +6,6 @@ import io.kvasir.tokenizer.StreamingDecoder;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -36,10 +35,14 @@ public final class Generator {
     public GenerationResult generate(GenerationRequest req, Consumer<String> onText) {
         ModelConfig c = model.config();
         int[] prompt = req.promptIds();
-        KvLayout layout = req.compression().layoutFor(c.numLayers(), c.numKvHeads(), c.numHeads(), c.headDim());
-        KvCache cache = new KvCache(layout, req.kvStorage(), prompt.length + req.maxNewTokens());
-        TimedPolicy policy = new TimedPolicy(req.compression().create(layout, req.kvStorage(),
-                model.tokenizer().decode(prompt, true), Optional.ofNullable(req.datasetName())));
+        if (c.slidingWindow() != null && prompt.length + req.maxNewTokens() > c.slidingWindow()) {
+            throw new ModelFormatException(model.dir().resolve("config.json") + ": sliding_window " + c.slidingWindow()
+                    + " is active and kvasir implements full attention only, which matches it up to the window; "
+                    + prompt.length + " prompt + " + req.maxNewTokens() + " new tokens exceed it");
+        }
+        CacheSession session = CacheSession.of(model, req);
+        KvCache cache = session.cache();
+        TimedPolicy policy = new TimedPolicy(session.policy());
         Set<Integer> eos = new HashSet<>(c.eosTokenIds());
         for (int e : req.extraEosIds()) eos.add(e);
         Sampler sampler = new Sampler(req.sampling());
@@ -50,7 +53,7 @@ public final class Generator {
         List<GenerationResult.Step> steps = new ArrayList<>();
 
         long t0 = System.nanoTime();
-        float[] logits = req.maxNewTokens() > 0 ? forward.prefill(prompt, cache, policy) : null;
+        float[] logits = req.maxNewTokens() > 0 ? checkFinite(forward.prefill(prompt, cache, policy), req, List.of()) : null;
         long t1 = System.nanoTime();
         long decodeNanos = 0;
         int decoded = 0;
@@ -82,7 +85,7 @@ public final class Generator {
                 break;
             }
             long s = System.nanoTime();
-            logits = forward.decode(id, prompt.length + i, cache);
+            logits = checkFinite(forward.decode(id, prompt.length + i, cache), req, output);
             decodeNanos += System.nanoTime() - s;
             decoded++;
         }
@@ -94,6 +97,20 @@ public final class Generator {
                 prompt.length, decoded);
         int[] ids = output.stream().mapToInt(Integer::intValue).toArray();
         return new GenerationResult(prompt, ids, text.toString(), steps, timings, cache, reason);
+    }
+
+    /**
+     * One pass over the logits each step (small next to the lm_head that made them): a NaN would
+     * otherwise sample token 0 forever and write NaN log-probs. The weights were checked at load, so
+     * the cause is an overflow; the locator names the layer where it starts.
+     */
+    private float[] checkFinite(float[] logits, GenerationRequest req, List<Integer> done) {
+        for (float v : logits) {
+            if (!Float.isFinite(v)) {
+                throw NonFiniteLocator.explain(model, req, done);
+            }
+        }
+        return logits;
     }
 
     private static void emit(String piece, StringBuilder text, Consumer<String> onText) {

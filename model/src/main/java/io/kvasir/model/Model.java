@@ -42,6 +42,9 @@ public final class Model implements AutoCloseable {
         SafetensorsModel tensors = SafetensorsModel.open(dir);
         try {
             ModelWeights weights = ModelWeights.bind(config, tensors);
+            // One NaN or infinity in any weight makes every later number garbage; refusing the model
+            // here names the tensor, where a forward pass could only name the layer.
+            tensors.checkAllFinite();
             return new Model(dir, config, tensors, weights, tokenizer, template);
         } catch (RuntimeException e) {
             tensors.close();

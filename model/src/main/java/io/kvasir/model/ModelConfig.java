@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The parts of a Hugging Face config.json (and generation_config.json) that the Llama-family
@@ -66,30 +68,88 @@ public record ModelConfig(
         } else {
             throw new ModelFormatException(file + ": hidden_size " + hidden + " is not divisible by num_attention_heads " + heads + " and head_dim is not given");
         }
-        if (root.path("mlp_bias").asBoolean(false)) {
-            throw new ModelFormatException(file + ": mlp_bias=true is not supported");
+        if (headDim % 2 != 0) {
+            throw new ModelFormatException(file + ": head_dim " + headDim + " is odd; rotary embeddings rotate pairs of dimensions");
         }
-        boolean qkvBias = arch.equals("Qwen2ForCausalLM") || root.path("attention_bias").asBoolean(false);
+        refuseUnimplemented(file, root, f, arch);
+        // Qwen2 always has q/k/v biases; Llama's attention_bias would add an o_proj bias too, refused above.
+        boolean qkvBias = arch.equals("Qwen2ForCausalLM");
         RopeSettings ropeSettings = ropeSettings(file, root, f);
-        JsonNode sliding = root.get("sliding_window");
-        boolean slidingOn = sliding != null && sliding.isNumber()
-                && (!arch.equals("Qwen2ForCausalLM") || root.path("use_sliding_window").asBoolean(false));
+        Integer window = slidingWindow(root, f, arch);
 
-        Integer bos = root.hasNonNull("bos_token_id") ? root.get("bos_token_id").asInt() : null;
-        Set<Integer> eos = new LinkedHashSet<>(ids(root.get("eos_token_id")));
+        Integer bos = f.tokenId("bos_token_id");
+        Set<Integer> eos = new LinkedHashSet<>(f.tokenIds("eos_token_id"));
         Path gen = modelDir.resolve("generation_config.json");
         if (Files.exists(gen)) {
             JsonNode g = readJson(gen);
-            eos.addAll(ids(g.get("eos_token_id")));
-            if (bos == null && g.hasNonNull("bos_token_id")) {
-                bos = g.get("bos_token_id").asInt();
+            if (!g.isObject()) {
+                throw new ModelFormatException(gen + ": expected a JSON object, found " + kind(g));
+            }
+            Fields gf = new Fields(gen, g);
+            eos.addAll(gf.tokenIds("eos_token_id"));
+            Integer genBos = gf.tokenId("bos_token_id");
+            if (bos == null) {
+                bos = genBos;
             }
         }
         return new ModelConfig(arch, hidden, f.positiveInt("intermediate_size"), f.positiveInt("num_hidden_layers"),
                 heads, kvHeads, headDim, f.positiveDouble("rms_norm_eps", 1e-6), ropeSettings.theta(),
                 ropeSettings.scaling(), f.positiveInt("max_position_embeddings", 4096),
-                root.path("tie_word_embeddings").asBoolean(false), qkvBias, f.positiveInt("vocab_size"),
-                bos, List.copyOf(eos), slidingOn ? sliding.asInt() : null);
+                f.bool("tie_word_embeddings", false), qkvBias, f.positiveInt("vocab_size"),
+                bos, List.copyOf(eos), window);
+    }
+
+    /**
+     * Refuses the fields of transformers' Llama, Mistral and Qwen2 configs that change the forward
+     * pass in a way kvasir does not implement. The fields kvasir reads are parsed above; the rest of
+     * those classes' fields (dropout, initializer_range, pretraining_tp, dtype, use_cache, output
+     * flags, label maps, pad_token_id, model_type, transformers_version, max_window_layers without
+     * sliding) do not change inference, and fields outside those classes are never read by
+     * transformers' modeling code either, so both are ignored. README, "What kvasir checks in a
+     * model folder", has the list.
+     */
+    private static void refuseUnimplemented(Path file, JsonNode root, Fields f, String arch) {
+        String act = f.string("hidden_act", "silu");
+        if (!act.equals("silu")) {
+            throw new ModelFormatException(file + ": hidden_act '" + act + "' is not supported (kvasir implements silu)");
+        }
+        if (f.bool("mlp_bias", false)) {
+            throw new ModelFormatException(file + ": mlp_bias=true is not supported (kvasir's MLP has no biases)");
+        }
+        if (f.bool("attention_bias", false) && !arch.equals("Qwen2ForCausalLM")) {
+            throw new ModelFormatException(file + ": attention_bias=true is not supported (it adds q/k/v and o_proj biases)");
+        }
+        if (root.hasNonNull("partial_rotary_factor") && root.get("partial_rotary_factor").asDouble() != 1.0) {
+            throw new ModelFormatException(file + ": partial_rotary_factor " + root.get("partial_rotary_factor")
+                    + " is not supported (kvasir rotates the whole head)");
+        }
+        if (root.hasNonNull("quantization_config")) {
+            throw new ModelFormatException(file + ": quantization_config is not supported (kvasir reads F32, F16 and BF16 weights)");
+        }
+    }
+
+    /**
+     * The attention window, when one is active: Mistral's {@code sliding_window}, Qwen2's when
+     * {@code use_sliding_window} is true or {@code layer_types} names sliding layers. kvasir
+     * implements full attention, which equals sliding-window attention as long as the context fits
+     * in the window; the generator refuses longer contexts.
+     */
+    private static Integer slidingWindow(JsonNode root, Fields f, String arch) {
+        if (!root.hasNonNull("sliding_window")) {
+            return null;
+        }
+        int window = f.positiveInt("sliding_window");
+        if (!arch.equals("Qwen2ForCausalLM")) {
+            return window;
+        }
+        boolean slidingLayers = false;
+        JsonNode types = root.get("layer_types");
+        if (types != null && types.isArray()) {
+            for (JsonNode t : types) {
+                slidingLayers |= t.asText().equals("sliding_attention");
+            }
+        }
+        return f.bool("use_sliding_window", false) || slidingLayers ? window : null;
     }
 
     private record RopeSettings(double theta, Rope.Llama3Scaling scaling) {}
@@ -101,10 +161,15 @@ public record ModelConfig(
         if (root.hasNonNull("rope_theta")) {
             theta = f.positiveDouble("rope_theta", theta);
         }
+        for (String key : List.of("rope_parameters", "rope_scaling")) {
+            if (root.hasNonNull(key) && !root.get(key).isObject()) {
+                throw new ModelFormatException(file + ": '" + key + "' must be a JSON object, got " + root.get(key));
+            }
+        }
         JsonNode rule = null;
         if (params != null && params.isObject()) {
             if (params.hasNonNull("rope_theta")) {
-                theta = params.get("rope_theta").asDouble();
+                theta = new Fields(file, params).positiveDouble("rope_theta", theta);
             }
             rule = params;
         } else if (scaling != null && scaling.isObject()) {
@@ -146,17 +211,8 @@ public record ModelConfig(
         return arch;
     }
 
-    private static List<Integer> ids(JsonNode node) {
-        List<Integer> out = new ArrayList<>();
-        if (node == null || node.isNull()) {
-            return out;
-        }
-        if (node.isArray()) {
-            node.forEach(n -> out.add(n.asInt()));
-        } else {
-            out.add(node.asInt());
-        }
-        return out;
+    private static String kind(JsonNode node) {
+        return node.isMissingNode() ? "nothing" : "a JSON " + node.getNodeType().toString().toLowerCase();
     }
 
     static JsonNode readJson(Path file) {
@@ -191,14 +247,62 @@ public record ModelConfig(
         }
 
         double positiveDouble(String key, double fallback) {
+            return optional(key, fallback, v -> v.isNumber() && v.asDouble() > 0 && !Double.isInfinite(v.asDouble()),
+                    "a positive number", JsonNode::asDouble);
+        }
+
+        boolean bool(String key, boolean fallback) {
+            return optional(key, fallback, JsonNode::isBoolean, "true or false", JsonNode::booleanValue);
+        }
+
+        String string(String key, String fallback) {
+            return optional(key, fallback, JsonNode::isTextual, "a string", JsonNode::textValue);
+        }
+
+        /** The value of an optional field, the fallback when it is absent or null, an error when it is not valid. */
+        private <T> T optional(String key, T fallback, Predicate<JsonNode> valid, String expected, Function<JsonNode, T> value) {
             JsonNode v = root.get(key);
             if (v == null || v.isNull()) {
                 return fallback;
             }
-            if (!v.isNumber() || !(v.asDouble() > 0)) {
-                throw new ModelFormatException(file + ": '" + key + "' must be a positive number, got " + v);
+            if (!valid.test(v)) {
+                throw new ModelFormatException(file + ": '" + key + "' must be " + expected + ", got " + v);
             }
-            return v.asDouble();
+            return value.apply(v);
+        }
+
+        /** A token id, or null when absent or null. */
+        Integer tokenId(String key) {
+            JsonNode v = root.get(key);
+            if (v == null || v.isNull()) {
+                return null;
+            }
+            return id(v, key);
+        }
+
+        /** One token id or a list of them (eos_token_id takes both forms); empty when absent. */
+        List<Integer> tokenIds(String key) {
+            JsonNode v = root.get(key);
+            List<Integer> out = new ArrayList<>();
+            if (v == null || v.isNull()) {
+                return out;
+            }
+            if (v.isArray()) {
+                for (JsonNode n : v) {
+                    out.add(id(n, key));
+                }
+            } else {
+                out.add(id(v, key));
+            }
+            return out;
+        }
+
+        private int id(JsonNode v, String key) {
+            if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < 0) {
+                throw new ModelFormatException(file + ": '" + key + "' must be a token id (a non-negative integer)"
+                        + " or a list of them, got " + (v.isContainerNode() ? kind(v) : v.toString()));
+            }
+            return v.asInt();
         }
     }
 

@@ -6,7 +6,9 @@ import io.kvasir.safetensors.DType;
 import io.kvasir.safetensors.SafetensorsModel;
 import io.kvasir.safetensors.Tensor;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Binds the Hugging Face tensor names of a Llama-family checkpoint to typed weight views, checking
@@ -17,7 +19,7 @@ public record ModelWeights(WeightMatrix embedding, List<LayerWeights> layers, fl
 
     public static ModelWeights bind(ModelConfig c, SafetensorsModel st) {
         Binder b = new Binder(st);
-        WeightMatrix embedding = b.matrix("model.embed_tokens.weight", c.vocabSize(), c.hiddenSize());
+        WeightMatrix embedding = b.matrix(EMBEDDING, c.vocabSize(), c.hiddenSize());
         LayerWeights[] layers = new LayerWeights[c.numLayers()];
         for (int i = 0; i < c.numLayers(); i++) {
             String p = "model.layers." + i + ".";
@@ -36,16 +38,66 @@ public record ModelWeights(WeightMatrix embedding, List<LayerWeights> layers, fl
                     b.matrix(p + "mlp.down_proj.weight", c.hiddenSize(), c.intermediateSize()));
         }
         float[] norm = b.vector("model.norm.weight", c.hiddenSize());
-        WeightMatrix lmHead = c.tieWordEmbeddings() && !st.contains("lm_head.weight")
-                ? embedding
-                : b.matrix("lm_head.weight", c.vocabSize(), c.hiddenSize());
+        WeightMatrix lmHead;
+        if (c.tieWordEmbeddings()) {
+            lmHead = embedding;
+            checkTiedCopy(st);
+            b.used.add(LM_HEAD);
+        } else {
+            if (!st.contains(LM_HEAD)) {
+                throw new ModelFormatException("config.json has tie_word_embeddings=false but " + st.location()
+                        + " has no tensor '" + LM_HEAD + "'");
+            }
+            lmHead = b.matrix(LM_HEAD, c.vocabSize(), c.hiddenSize());
+        }
+        checkAllUsed(st, b.used, c);
         return new ModelWeights(embedding, List.of(layers), norm, lmHead);
     }
 
-    /** Looks tensors up by name and checks their shapes. */
-    private record Binder(SafetensorsModel st) {
+    private static final String EMBEDDING = "model.embed_tokens.weight";
+    private static final String LM_HEAD = "lm_head.weight";
+
+    /**
+     * With tied embeddings transformers uses the embedding as lm_head and ignores a stored copy, so a
+     * stored copy that differs means the files disagree with config.json about which matrix to use.
+     */
+    private static void checkTiedCopy(SafetensorsModel st) {
+        if (!st.contains(LM_HEAD)) {
+            return;
+        }
+        Tensor head = st.tensor(LM_HEAD);
+        Tensor embed = st.tensor(EMBEDDING);
+        if (head.dtype() != embed.dtype() || !Arrays.equals(head.shape(), embed.shape())
+                || head.data().mismatch(embed.data()) != -1) {
+            throw new ModelFormatException("config.json has tie_word_embeddings=true but tensor '" + LM_HEAD + "' in "
+                    + head.file().getFileName() + " differs from '" + EMBEDDING + "'");
+        }
+    }
+
+    /**
+     * Every tensor must be one the config accounts for: a layer beyond num_hidden_layers, a bias the
+     * config did not ask for or an unknown module would otherwise be silently left out of the math.
+     * Rotary inverse-frequency buffers, which old checkpoints store, are recomputed and may stay.
+     */
+    private static void checkAllUsed(SafetensorsModel st, Set<String> used, ModelConfig c) {
+        for (String name : st.names()) {
+            if (!used.contains(name) && !name.endsWith(".rotary_emb.inv_freq")) {
+                throw new ModelFormatException("tensor '" + name + "' in " + st.tensor(name).file().getFileName()
+                        + " is not used by config.json (" + c.architecture() + ", num_hidden_layers=" + c.numLayers()
+                        + "); kvasir would ignore it");
+            }
+        }
+    }
+
+    /** Looks tensors up by name, checks their shapes and remembers which were used. */
+    private record Binder(SafetensorsModel st, Set<String> used) {
+        Binder(SafetensorsModel st) {
+            this(st, new HashSet<>());
+        }
+
         Tensor tensor(String name, long... shape) {
             Tensor t = st.tensor(name);
+            used.add(name);
             if (!Arrays.equals(t.shape(), shape)) {
                 throw new ModelFormatException("tensor '" + name + "' in " + t.file().getFileName() + " has shape "
                         + Arrays.toString(t.shape()) + ", config.json implies " + Arrays.toString(shape));

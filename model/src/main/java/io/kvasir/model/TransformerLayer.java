@@ -30,6 +30,10 @@ final class TransformerLayer {
         this.rope = rope;
     }
 
+    int index() {
+        return index;
+    }
+
     /** x = x + attention(norm(x)); x = x + mlp(norm(x)), for every row of s. */
     void forward(ForwardState s, Attention attention) {
         normalize(s, w.inputNorm());

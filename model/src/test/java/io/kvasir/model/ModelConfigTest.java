@@ -87,4 +87,68 @@ class ModelConfigTest {
         e = assertThrows(ModelFormatException.class, () -> load("[1, 2"));
         assertTrue(e.getMessage().contains("malformed JSON"), e.getMessage());
     }
+
+    private String refused(String json) {
+        var e = assertThrows(ModelFormatException.class, () -> load(json));
+        assertTrue(e.getMessage().startsWith(dir.resolve("config.json") + ": "), e.getMessage());
+        return e.getMessage();
+    }
+
+    /** Edits Llama-3.2's config (replacing {@code from} by {@code to}) and expects a refusal containing {@code expected}. */
+    private void refusedWith(String from, String to, String expected) {
+        assertTrue(LLAMA_32.contains(from), from);
+        String message = refused(LLAMA_32.replace(from, to));
+        assertTrue(message.contains(expected), () -> "expected '" + expected + "' in: " + message);
+    }
+
+    @Test
+    void fieldsThatChangeTheMathAreRefusedNamingTheField() {
+        String eps = "\"rms_norm_eps\"";
+        refusedWith(eps, "\"hidden_act\": \"gelu_pytorch_tanh\", " + eps,
+                "hidden_act 'gelu_pytorch_tanh' is not supported (kvasir implements silu)");
+        refusedWith(eps, "\"attention_bias\": true, " + eps, "attention_bias=true is not supported");
+        refusedWith(eps, "\"mlp_bias\": true, " + eps, "mlp_bias=true is not supported");
+        refusedWith(eps, "\"quantization_config\": {\"bits\": 4}, " + eps, "quantization_config is not supported");
+        refusedWith("\"head_dim\": 64", "\"head_dim\": 63", "head_dim 63 is odd");
+        refusedWith("\"tie_word_embeddings\": true", "\"tie_word_embeddings\": 1", "'tie_word_embeddings' must be true or false, got 1");
+        refusedWith("\"eos_token_id\": 128001", "\"eos_token_id\": \"128001\"",
+                "'eos_token_id' must be a token id (a non-negative integer) or a list of them, got \"128001\"");
+        refusedWith("\"rope_theta\": 500000.0", "\"rope_theta\": \"big\"", "'rope_theta' must be a positive number");
+    }
+
+    @Test
+    void harmlessFieldsAreIgnored() throws IOException {
+        ModelConfig c = load(LLAMA_32.replace("\"rms_norm_eps\"", "\"attention_bias\": false, \"mlp_bias\": false, "
+                + "\"hidden_act\": \"silu\", \"pretraining_tp\": 1, \"attention_dropout\": 0.0, \"use_cache\": true, "
+                + "\"initializer_range\": 0.02, \"some_future_field\": [1], \"rms_norm_eps\""));
+        assertEquals(16, c.numLayers());
+    }
+
+    @Test
+    void slidingWindowIsActiveOnlyWhereTransformersAppliesIt() throws IOException {
+        String qwen = """
+                {"architectures": ["Qwen2ForCausalLM"], "hidden_size": 64, "intermediate_size": 128,
+                 "num_attention_heads": 4, "num_hidden_layers": 2, "vocab_size": 100, "sliding_window": 32 %s}
+                """;
+        assertNull(load(qwen.formatted("")).slidingWindow());
+        assertEquals(32, load(qwen.formatted(", \"use_sliding_window\": true")).slidingWindow());
+        assertEquals(32, load(qwen.formatted(", \"layer_types\": [\"full_attention\", \"sliding_attention\"]")).slidingWindow());
+        String mistral = qwen.replace("Qwen2ForCausalLM", "MistralForCausalLM");
+        assertEquals(32, load(mistral.formatted("")).slidingWindow());
+        assertNull(load(mistral.replace("\"sliding_window\": 32", "\"sliding_window\": null").formatted("")).slidingWindow());
+    }
+
+    @Test
+    void generationConfigMustBeAnObjectWithIntegerIds() throws IOException {
+        Path gen = dir.resolve("generation_config.json");
+        Files.writeString(gen, "[{\"eos_token_id\": 2}]");
+        var e = assertThrows(ModelFormatException.class, () -> load(LLAMA_32));
+        assertEquals(gen + ": expected a JSON object, found a JSON array", e.getMessage());
+        Files.writeString(gen, "{\"eos_token_id\": [128001, {\"id\": 5}]}");
+        e = assertThrows(ModelFormatException.class, () -> load(LLAMA_32));
+        assertEquals(gen + ": 'eos_token_id' must be a token id (a non-negative integer) or a list of them, got a JSON object",
+                e.getMessage());
+        Files.writeString(gen, "{\"eos_token_id\": [128001, 128009], \"bos_token_id\": 1, \"temperature\": 0.6}");
+        assertEquals(List.of(128001, 128009), load(LLAMA_32).eosTokenIds());
+    }
 }

@@ -12,8 +12,8 @@ import java.util.Map;
 
 /**
  * The validated JSON header of one safetensors file. Everything a reader would later trust (types,
- * offsets inside the data section, sizes matching dtype and shape, no overlaps) is checked here, so
- * the mapping code can slice without further checks.
+ * offsets inside the data section, sizes matching dtype and shape, tensors that tile the data
+ * section exactly) is checked here, so the mapping code can slice without further checks.
  *
  * @param metadata the optional {@code __metadata__} strings
  * @param entries  the tensors, ordered by where their data begins
@@ -48,7 +48,7 @@ record SafetensorsHeader(Map<String, String> metadata, List<Entry> entries) {
             }
         }
         entries.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
-        checkNoOverlap(entries, file);
+        checkExactCoverage(entries, dataSize, file);
         return new SafetensorsHeader(metadata, Collections.unmodifiableList(entries));
     }
 
@@ -128,21 +128,31 @@ record SafetensorsHeader(Map<String, String> metadata, List<Entry> entries) {
     }
 
     /**
-     * Overlapping tensors would alias each other's bytes, which no writer produces; they signal a
-     * corrupt or hostile header. Empty tensors own no bytes and are skipped. With entries sorted by
-     * begin, any overlap shows up between neighbours.
+     * The tensors, sorted by (begin, end), must tile the data section: each begins where the previous
+     * one ended and the last ends at the end of the file. This is the reference library's rule
+     * ({@code Metadata::validate} and the {@code MetadataIncompleteBuffer} check in huggingface/safetensors):
+     * a gap, an overlap or trailing bytes mean the header does not describe the file, most often
+     * because the header length is off, which would shift every tensor's bytes. Empty tensors take
+     * part too, so one may only sit at the current position.
      */
-    private static void checkNoOverlap(List<Entry> sorted, Path file) {
+    private static void checkExactCoverage(List<Entry> sorted, long dataSize, Path file) {
+        long position = 0;
         Entry previous = null;
         for (Entry e : sorted) {
-            if (e.byteSize() == 0) {
-                continue;
-            }
-            if (previous != null && previous.end() > e.begin()) {
+            if (e.begin() < position) {
                 throw new SafetensorsFormatException(file + ": tensors '" + previous.name() + "' [" + previous.begin() + ", "
                         + previous.end() + ") and '" + e.name() + "' [" + e.begin() + ", " + e.end() + ") overlap");
             }
+            if (e.begin() > position) {
+                throw new SafetensorsFormatException(file + ": bytes [" + position + ", " + e.begin()
+                        + ") of the data section belong to no tensor (a gap before tensor '" + e.name() + "')");
+            }
+            position = e.end();
             previous = e;
+        }
+        if (position != dataSize) {
+            throw new SafetensorsFormatException(file + ": " + (dataSize - position) + " trailing bytes: the tensors cover "
+                    + position + " of the data section's " + dataSize + " bytes (is the header length right?)");
         }
     }
 }

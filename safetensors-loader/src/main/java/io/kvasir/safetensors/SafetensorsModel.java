@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
@@ -189,6 +191,27 @@ public final class SafetensorsModel implements AutoCloseable {
             throw new IllegalStateException(location + " is closed");
         }
         return t;
+    }
+
+    /**
+     * Scans every tensor for NaN and infinity, tensors in parallel, so that a damaged checkpoint is
+     * refused at load instead of producing garbage tokens; the cost is about one read of the data.
+     *
+     * @throws SafetensorsFormatException naming the file, the first such tensor (in {@link #names()}
+     *                                    order), the element and its value
+     */
+    public void checkAllFinite() {
+        List<Tensor> all = List.copyOf(tensors.values());
+        long[] firstBad = new long[all.size()];
+        IntStream.range(0, all.size()).parallel().forEach(i -> firstBad[i] = all.get(i).firstNonFinite());
+        for (int i = 0; i < all.size(); i++) {
+            if (firstBad[i] >= 0) {
+                Tensor t = all.get(i);
+                throw new SafetensorsFormatException(t.file() + ": tensor '" + t.name() + "' holds " + t.getFloat(firstBad[i])
+                        + " at " + Arrays.toString(Shapes.coordinates(firstBad[i], t.shape()))
+                        + "; weights must be finite numbers");
+            }
+        }
     }
 
     /** @return data bytes per dtype over the model's tensors, only dtypes that occur, in enum order */

@@ -17,4 +17,14 @@ final class Shapes {
         }
         return n;
     }
+
+    /** @return the row-major index as coordinates, e.g. [3, 17] for index 3*cols+17 of a matrix */
+    static long[] coordinates(long index, long[] shape) {
+        long[] at = new long[shape.length];
+        for (int axis = shape.length - 1; axis >= 0; axis--) {
+            at[axis] = index % shape[axis];
+            index /= shape[axis];
+        }
+        return at;
+    }
 }

@@ -119,6 +119,15 @@ public final class Tensor {
     }
 
     /**
+     * Scans every element (vectorised; about the cost of reading the bytes once).
+     *
+     * @return the flat row-major index of the first NaN or infinity, or -1 if all elements are finite
+     */
+    public long firstNonFinite() {
+        return NonFiniteScan.firstNonFinite(dtype, data, elementCount);
+    }
+
+    /**
      * Copies all elements widened to float; for small tensors.
      *
      * @return a new array of {@link #elementCount()} floats

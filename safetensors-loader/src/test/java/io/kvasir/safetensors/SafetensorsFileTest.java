@@ -122,10 +122,10 @@ class SafetensorsFileTest {
         try (SafetensorsFile file = SafetensorsFile.open(empty)) {
             assertTrue(file.names().isEmpty());
         }
-        // A zero-element tensor owns no bytes, so sitting inside another tensor's range is no overlap.
+        // A zero-element tensor owns no bytes; it sits where the previous tensor ends.
         Path f = SafetensorsBytes.write(dir.resolve("z.safetensors"), SafetensorsBytes.file(
                 "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
-                        + "\"e\":{\"dtype\":\"BF16\",\"shape\":[0,4],\"data_offsets\":[4,4]}}",
+                        + "\"e\":{\"dtype\":\"BF16\",\"shape\":[0,4],\"data_offsets\":[8,8]}}",
                 f32(1, 2)));
         try (SafetensorsFile file = SafetensorsFile.open(f)) {
             assertEquals(0, file.tensor("e").elementCount());
@@ -141,9 +141,12 @@ class SafetensorsFileTest {
         try (SafetensorsFile file = SafetensorsFile.open(f)) {
             assertTrue(file.names().isEmpty());
         }
-        String header = "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[1,9]}}";
-        byte[] data = new byte[9];
-        System.arraycopy(f32(1.5f, -7f), 0, data, 1, 8);
+        // Trailing spaces (allowed JSON whitespace) put the F32 data at an odd file offset.
+        String header = "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
+        while ((8 + header.length()) % 4 != 1) {
+            header += " ";
+        }
+        byte[] data = f32(1.5f, -7f);
         Path g = SafetensorsBytes.write(dir.resolve("v.safetensors"), SafetensorsBytes.file(header, data));
         try (SafetensorsFile file = SafetensorsFile.open(g)) {
             assertEquals(-7f, file.tensor("w").getFloat(1));

@@ -71,7 +71,9 @@ class SafetensorsMappingTest {
         int headerLength = 256;
         long dataSize = size - 8 - headerLength;
         long tailBegin = dataSize - 16;
+        // The sparse middle is a tensor of its own: tensors must cover the data section exactly.
         String header = "{\"head\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"middle\":{\"dtype\":\"F32\",\"shape\":[" + (tailBegin - 8) / 4 + "],\"data_offsets\":[8," + tailBegin + "]},"
                 + "\"tail\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[" + tailBegin + "," + dataSize + "]}}";
         byte[] padded = (header + " ".repeat(headerLength - header.length())).getBytes(StandardCharsets.UTF_8);
         try {

@@ -194,12 +194,40 @@ class SafetensorsValidationTest {
     }
 
     @Test
-    void gapsBetweenTensorsAreAllowed() {
+    void gapBetweenTensorsIsRejectedLikeTheReference() {
+        // huggingface/safetensors requires each tensor to begin where the previous one ends.
         String header = "{\"a\":" + entry("\"F32\"", "[1]", "[0,4]") + ",\"b\":" + entry("\"F32\"", "[1]", "[8,12]") + "}";
-        Path f = SafetensorsBytes.write(dir.resolve("gap.safetensors"), SafetensorsBytes.file(header, f32(1, 2, 3)));
-        try (SafetensorsFile file = SafetensorsFile.open(f)) {
-            assertEquals(3.0f, file.tensor("b").getFloat(0));
-        }
+        rejectedHeader(header, f32(1, 2, 3), "bytes [4, 8) of the data section belong to no tensor (a gap before tensor 'b')");
+        // A gap at the very start.
+        rejectedHeader("{\"a\":" + entry("\"F32\"", "[1]", "[4,8]") + "}", f32(1, 2),
+                "bytes [0, 4) of the data section belong to no tensor (a gap before tensor 'a')");
+    }
+
+    @Test
+    void trailingBytesAfterTheLastTensor() {
+        rejectedHeader("{\"a\":" + entry("\"F32\"", "[1]", "[0,4]") + "}", f32(1, 2),
+                "4 trailing bytes: the tensors cover 4 of the data section's 8 bytes");
+        rejectedHeader("{}", new byte[1], "1 trailing bytes: the tensors cover 0 of the data section's 1 bytes");
+    }
+
+    @Test
+    void headerLengthOneByteShortIsRejected() {
+        // Writers pad the header with spaces; a length one byte short still parses as JSON but shifts
+        // every tensor's data by one byte, which the reference library refuses.
+        byte[] good = new SafetensorsBytes().tensor("w", "F32", SafetensorsBytes.shape(2), f32(1, 2))
+                .entry("__metadata__", "{}").build();
+        byte[] padded = SafetensorsBytes.file(new String(good, 8, good.length - 8 - 8, StandardCharsets.UTF_8) + "  ",
+                f32(1, 2));
+        java.nio.ByteBuffer.wrap(padded).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putLong(0, java.nio.ByteBuffer.wrap(padded).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(0) - 1);
+        rejected(padded, "1 trailing bytes: the tensors cover 8 of the data section's 9 bytes");
+    }
+
+    @Test
+    void emptyTensorOnlyAtTheCurrentPosition() {
+        // Zero-byte tensors take part in the tiling rule, as in the reference library.
+        String inside = "{\"w\":" + entry("\"F32\"", "[2]", "[0,8]") + ",\"e\":" + entry("\"F32\"", "[0]", "[4,4]") + "}";
+        rejectedHeader(inside, f32(1, 2), "tensors 'w' [0, 8) and 'e' [4, 4) overlap");
     }
 
     // ---- the file itself ----

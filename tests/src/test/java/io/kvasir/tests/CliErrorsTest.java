@@ -19,7 +19,7 @@ class CliErrorsTest {
     @TempDir
     Path tmp;
 
-    private static void assertOneLine(Cli r, String... mustContain) {
+    static void assertOneLine(Cli r, String... mustContain) {
         assertEquals(2, r.exitCode(), "exit code; stderr was: " + r.err());
         String err = r.err().strip();
         assertEquals(1, err.lines().count(), "exactly one line on stderr, got:\n" + r.err());

@@ -45,10 +45,10 @@ public final class Tokenizer {
         this.cleanUpTokenizationSpaces = cleanUpTokenizationSpaces;
         int size = 0;
         for (int id : model.vocab().values()) {
-            size = Math.max(size, id + 1);
+            size = Math.max(size, checkedId(id) + 1);
         }
         for (AddedVocabulary.AddedToken t : added.tokens()) {
-            size = Math.max(size, t.id() + 1);
+            size = Math.max(size, checkedId(t.id()) + 1);
         }
         tokens = new String[size];
         for (Map.Entry<String, Integer> e : model.vocab().entrySet()) {
@@ -57,6 +57,16 @@ public final class Tokenizer {
         for (AddedVocabulary.AddedToken t : added.tokens()) {
             tokens[t.id()] = t.content();
         }
+    }
+
+    /** Ids index an array: the largest vocabularies have about a million tokens; this allows 16 times that. */
+    private static final int MAX_ID = 1 << 24;
+
+    private static int checkedId(int id) {
+        if (id < 0 || id >= MAX_ID) {
+            throw new IllegalArgumentException("token id " + id + " is outside [0, " + MAX_ID + ")");
+        }
+        return id;
     }
 
     /** Loads modelDir/tokenizer.json, with bos/eos names and extra added tokens from tokenizer_config.json. */
