@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Records what the reference benchmark scripts do on text written here, into tests/fixtures/parity/ (issue #20;
-read by the bench module's *ParityTest classes). One file per item:
+read by the tests module's *ParityTest classes). One file per item:
 
   cleanup.json   transformers' decode with clean_up_tokenization_spaces (as 4.x applied it) in KVCache-Factory's
                  middle truncation (run_longbench.py), per fixture tokenizer, flag on and off

@@ -36,7 +36,7 @@ public final class CompressionOptions {
     int kernel;
 
     @Option(names = "--pooling", paramLabel = "KIND", defaultValue = "maxpool",
-            description = "maxpool or avgpool (avgpool divides by the kernel, padding included, as PyTorch does) (default: ${DEFAULT-VALUE}).")
+            description = "maxpool, avgpool (divides by the kernel, padding included, as PyTorch does) or none (raw scores) (default: ${DEFAULT-VALUE}).")
     String pooling;
 
     @Option(names = "--gqa-mode", paramLabel = "MODE", defaultValue = "native",

@@ -27,7 +27,7 @@
  *   <tr><td>causal prefill attention</td><td>{@link io.kvasir.kernels.ReferenceKernels#causalAttention}</td>
  *       <td>the model's prefill attention</td><td>{@link AttentionKernels#prefillAttention}</td></tr>
  *   <tr><td>16-bit float conversions</td><td>{@link Float#float16ToFloat}, {@link Float#floatToFloat16}</td>
- *       <td>{@code HalfWidth} (package-private, F16 and BF16 weights)</td><td>{@link HalfBits}</td></tr>
+ *       <td>{@code HalfWidth} (F16 and BF16 weights and the F16 cache)</td><td>{@link HalfBits}</td></tr>
  *   <tr><td>KIVI quantization and attention on codes</td><td>{@link io.kvasir.kernels.MinMaxQuantizer}</td>
  *       <td>{@code KiviHeadStore} (compression)</td><td>{@link QuantKernels}</td></tr>
  *   <tr><td>observation-window scores, GQA reduction, pooling, top-k, kept positions</td>
