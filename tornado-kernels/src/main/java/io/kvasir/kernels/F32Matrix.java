@@ -4,7 +4,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /** float32 weights. */
 public final class F32Matrix extends WeightMatrix {
@@ -25,24 +24,12 @@ public final class F32Matrix extends WeightMatrix {
     }
 
     @Override
-    public float dotRow(int row, float[] x, int xOff) {
-        long base = (long) row * cols * 4;
-        int step = VectorMath.F.length();
-        FloatVector acc = FloatVector.zero(VectorMath.F);
-        int i = 0;
-        for (; i + step <= cols; i += step) {
-            FloatVector w = FloatVector.fromMemorySegment(VectorMath.F, data, base + i * 4L, ByteOrder.LITTLE_ENDIAN);
-            acc = w.fma(FloatVector.fromArray(VectorMath.F, x, xOff + i), acc);
-        }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < cols; i++) {
-            sum += data.get(LE, base + i * 4L) * x[xOff + i];
-        }
-        return sum;
+    void read(long element, float[] out, int outOff, int n) {
+        MemorySegment.copy(data, LE, element * 4, out, outOff, n);
     }
 
     @Override
-    public void readRow(int row, float[] out, int outOff) {
-        MemorySegment.copy(data, LE, (long) row * cols * 4, out, outOff, cols);
+    FloatVector vector(long element) {
+        return FloatVector.fromMemorySegment(VectorMath.F, data, element * 4, ByteOrder.LITTLE_ENDIAN);
     }
 }

@@ -2,6 +2,7 @@ package io.kvasir.kernels;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
 
 /** 16-bit float weights (IEEE half or bfloat16), widened exactly inside the loops of {@link HalfWidth}. */
 public final class HalfMatrix extends WeightMatrix {
@@ -29,12 +30,12 @@ public final class HalfMatrix extends WeightMatrix {
     }
 
     @Override
-    public float dotRow(int row, float[] x, int xOff) {
-        return format.dot(data, (long) row * cols * 2, ByteOrder.LITTLE_ENDIAN, x, xOff, cols);
+    void read(long element, float[] out, int outOff, int n) {
+        format.read(data, element * 2, ByteOrder.LITTLE_ENDIAN, out, outOff, n);
     }
 
     @Override
-    public void readRow(int row, float[] out, int outOff) {
-        format.read(data, (long) row * cols * 2, ByteOrder.LITTLE_ENDIAN, out, outOff, cols);
+    FloatVector vector(long element) {
+        return format.load(data, element * 2, ByteOrder.LITTLE_ENDIAN);
     }
 }

@@ -121,7 +121,8 @@ public enum HalfWidth {
         }
     }
 
-    private FloatVector load(MemorySegment halves, long byteOffset, ByteOrder order) {
+    /** S.length() halves from byteOffset, widened to a float vector. */
+    FloatVector load(MemorySegment halves, long byteOffset, ByteOrder order) {
         return widen(ShortVector.fromMemorySegment(S, halves, byteOffset, order));
     }
 
