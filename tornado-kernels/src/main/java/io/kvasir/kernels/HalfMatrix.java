@@ -2,7 +2,6 @@ package io.kvasir.kernels;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
-import jdk.incubator.vector.FloatVector;
 
 /** 16-bit float weights (IEEE half or bfloat16), widened exactly inside the loops of {@link HalfWidth}. */
 public final class HalfMatrix extends WeightMatrix {
@@ -30,12 +29,18 @@ public final class HalfMatrix extends WeightMatrix {
     }
 
     @Override
+    public float dotRow(int row, float[] x, int xOff) {
+        return format.dot(data, (long) row * cols * 2, ByteOrder.LITTLE_ENDIAN, x, xOff, cols);
+    }
+
+    @Override
+    void dot4(int r0, float[] x, float[] out) {
+        format.dot4(data, (long) r0 * cols * 2, cols * 2L, ByteOrder.LITTLE_ENDIAN, x, cols, out, r0);
+    }
+
+    @Override
     void read(long element, float[] out, int outOff, int n) {
         format.read(data, element * 2, ByteOrder.LITTLE_ENDIAN, out, outOff, n);
     }
 
-    @Override
-    FloatVector vector(long element) {
-        return format.load(data, element * 2, ByteOrder.LITTLE_ENDIAN);
-    }
 }

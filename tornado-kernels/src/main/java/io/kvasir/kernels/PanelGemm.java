@@ -1,5 +1,6 @@
 package io.kvasir.kernels;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -16,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The k loop is blocked by {@link #KC} so that the panel block the tile walks (KC x WIDTH floats,
  * about 32 KiB) stays in L1/L2 while every token of the chunk passes over it; between k blocks the
- * tile is stored to and reloaded from out. Each output is therefore one multiply-add chain in k
+ * tile is stored to and reloaded from out (zeroed first, so that the first block has no special case). Each output is therefore one multiply-add chain in k
  * order, whatever the block sizes. The panels are split into one contiguous range per core (one
  * fork per call); each core packs into its own reused buffer.
  */
@@ -60,15 +61,17 @@ final class PanelGemm {
         float[] c = full ? out : s.tile(tokens);
         int cBase = full ? r0 : 0;
         int ldc = full ? rows : WIDTH;
+        for (int t = 0; t < tokens; t++) {
+            Arrays.fill(c, cBase + t * ldc, cBase + t * ldc + WIDTH, 0f);
+        }
         for (int k0 = 0; k0 < cols; k0 += KC) {
             int kc = Math.min(KC, cols - k0);
-            boolean accumulate = k0 > 0;
             int t = 0;
             for (; t + TOKENS <= tokens; t += TOKENS) {
-                tile4(packed, k0, kc, x, t * cols + k0, cols, c, cBase + t * ldc, ldc, accumulate);
+                tile4(packed, k0, kc, x, t * cols + k0, cols, c, cBase + t * ldc, ldc);
             }
             for (; t < tokens; t++) {
-                tile1(packed, k0, kc, x, t * cols + k0, c, cBase + t * ldc, accumulate);
+                tile1(packed, k0, kc, x, t * cols + k0, c, cBase + t * ldc);
             }
         }
         if (!full) {
@@ -100,25 +103,25 @@ final class PanelGemm {
 
     /**
      * Four tokens (x rows at xOff + i*ldx) against one panel over k in [k0, k0 + kc): 12 accumulators
-     * held in registers; c rows at cOff + i*ldc, three vectors each. Starts from c when accumulate.
+     * held in registers, added to the c rows at cOff + i*ldc (three vectors each).
      */
     private static void tile4(float[] b, int k0, int kc, float[] x, int xOff, int ldx,
-                              float[] c, int cOff, int ldc, boolean accumulate) {
+                              float[] c, int cOff, int ldc) {
         int c1 = cOff + ldc;
         int c2 = c1 + ldc;
         int c3 = c2 + ldc;
-        FloatVector c00 = start(c, cOff, accumulate);
-        FloatVector c01 = start(c, cOff + L, accumulate);
-        FloatVector c02 = start(c, cOff + 2 * L, accumulate);
-        FloatVector c10 = start(c, c1, accumulate);
-        FloatVector c11 = start(c, c1 + L, accumulate);
-        FloatVector c12 = start(c, c1 + 2 * L, accumulate);
-        FloatVector c20 = start(c, c2, accumulate);
-        FloatVector c21 = start(c, c2 + L, accumulate);
-        FloatVector c22 = start(c, c2 + 2 * L, accumulate);
-        FloatVector c30 = start(c, c3, accumulate);
-        FloatVector c31 = start(c, c3 + L, accumulate);
-        FloatVector c32 = start(c, c3 + 2 * L, accumulate);
+        FloatVector c00 = FloatVector.fromArray(F, c, cOff);
+        FloatVector c01 = FloatVector.fromArray(F, c, cOff + L);
+        FloatVector c02 = FloatVector.fromArray(F, c, cOff + 2 * L);
+        FloatVector c10 = FloatVector.fromArray(F, c, c1);
+        FloatVector c11 = FloatVector.fromArray(F, c, c1 + L);
+        FloatVector c12 = FloatVector.fromArray(F, c, c1 + 2 * L);
+        FloatVector c20 = FloatVector.fromArray(F, c, c2);
+        FloatVector c21 = FloatVector.fromArray(F, c, c2 + L);
+        FloatVector c22 = FloatVector.fromArray(F, c, c2 + 2 * L);
+        FloatVector c30 = FloatVector.fromArray(F, c, c3);
+        FloatVector c31 = FloatVector.fromArray(F, c, c3 + L);
+        FloatVector c32 = FloatVector.fromArray(F, c, c3 + 2 * L);
         int x1 = xOff + ldx;
         int x2 = x1 + ldx;
         int x3 = x2 + ldx;
@@ -159,10 +162,10 @@ final class PanelGemm {
     }
 
     /** One token against one panel (the tokens left over from the tiles of four). */
-    private static void tile1(float[] b, int k0, int kc, float[] x, int xOff, float[] c, int cOff, boolean accumulate) {
-        FloatVector c0 = start(c, cOff, accumulate);
-        FloatVector c1 = start(c, cOff + L, accumulate);
-        FloatVector c2 = start(c, cOff + 2 * L, accumulate);
+    private static void tile1(float[] b, int k0, int kc, float[] x, int xOff, float[] c, int cOff) {
+        FloatVector c0 = FloatVector.fromArray(F, c, cOff);
+        FloatVector c1 = FloatVector.fromArray(F, c, cOff + L);
+        FloatVector c2 = FloatVector.fromArray(F, c, cOff + 2 * L);
         for (int k = 0; k < kc; k++) {
             int bk = (k0 + k) * WIDTH;
             FloatVector a = FloatVector.broadcast(F, x[xOff + k]);
@@ -173,10 +176,6 @@ final class PanelGemm {
         c0.intoArray(c, cOff);
         c1.intoArray(c, cOff + L);
         c2.intoArray(c, cOff + 2 * L);
-    }
-
-    private static FloatVector start(float[] c, int off, boolean accumulate) {
-        return accumulate ? FloatVector.fromArray(F, c, off) : FloatVector.zero(F);
     }
 
     /** One core's buffers: the packed panel, one widened row, and the tile of the narrow last panel. */

@@ -1,12 +1,11 @@
 package io.kvasir.kernels;
 
 import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.FloatVector;
 
 /**
  * A row-major [rows x cols] weight matrix left in its file encoding (memory-mapped) and widened to
- * float32 as it is read. A subclass per storage width supplies only the widening loads; the
- * kernels (decode matvec, prefill GEMM) are written once over them.
+ * float32 as it is read. One subclass per storage width, each with its own vector loops; the
+ * two 16-bit formats share theirs, parameterised by the widening ({@link HalfWidth}).
  */
 public abstract sealed class WeightMatrix permits F32Matrix, HalfMatrix {
     protected final MemorySegment data;
@@ -53,25 +52,34 @@ public abstract sealed class WeightMatrix permits F32Matrix, HalfMatrix {
     /** Widens n elements, the first at row-major index element, into out[outOff, outOff+n). */
     abstract void read(long element, float[] out, int outOff, int n);
 
-    /** VectorMath.F.length() elements from row-major index element, widened to float32. */
-    abstract FloatVector vector(long element);
-
     /** Widens one row to float32 into out[outOff, outOff+cols). */
     public final void readRow(int row, float[] out, int outOff) {
         read((long) row * cols, out, outOff, cols);
     }
 
     /** Dot product of one row with x[xOff, xOff+cols). */
-    public final float dotRow(int row, float[] x, int xOff) {
-        return RowBlockMatvec.dotRow(this, row, x, xOff);
-    }
+    public abstract float dotRow(int row, float[] x, int xOff);
+
+    /** out[r0 + i] = row r0 + i . x[0, cols), i in 0..3 (the decode matvec's block of rows). */
+    abstract void dot4(int r0, float[] x, float[] out);
 
     /**
      * out[r] = row r . x, for every row (decode): each weight byte is read once, four rows at a
-     * time, one contiguous range of rows per core. Allocates nothing per call but the fork.
+     * time, in one contiguous range of rows per core (a single fork per call). Allocates nothing
+     * but the fork's task objects.
      */
     public void matvec(float[] x, float[] out) {
-        RowBlockMatvec.matvec(this, x, out);
+        int blocks = rows / 4;
+        Parallel.perCore(blocks + 1, (from, to) -> {
+            for (int b = from; b < Math.min(to, blocks); b++) {
+                dot4(b * 4, x, out);
+            }
+            if (to > blocks) { // the block past the last full one: rows left over
+                for (int r = blocks * 4; r < rows; r++) {
+                    out[r] = dotRow(r, x, 0);
+                }
+            }
+        });
     }
 
     /**

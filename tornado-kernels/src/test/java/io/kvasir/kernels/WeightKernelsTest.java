@@ -7,7 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The decode matvec ({@link RowBlockMatvec}) and prefill GEMM ({@link PanelGemm}) against the scalar
+ * The decode matvec (WeightMatrix.matvec, HalfWidth.dot4) and prefill GEMM ({@link PanelGemm}) against the scalar
  * references, with shapes that cut every block short: rows that fill no whole panel or row block,
  * a token count that leaves a partial tile, and columns that span several k blocks and end in a
  * scalar tail. The surefire run with -XX:MaxVectorSize=32 repeats this class with 256-bit vectors.
