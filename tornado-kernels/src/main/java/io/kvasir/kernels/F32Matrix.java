@@ -50,7 +50,7 @@ public final class F32Matrix extends WeightMatrix {
     }
 
     @Override
-    void read(long element, float[] out, int outOff, int n) {
-        MemorySegment.copy(data, LE, element * 4, out, outOff, n);
+    public void readRow(int row, float[] out, int outOff) {
+        MemorySegment.copy(data, LE, (long) row * cols * 4, out, outOff, cols);
     }
 }

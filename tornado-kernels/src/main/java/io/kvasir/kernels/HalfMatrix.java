@@ -39,8 +39,7 @@ public final class HalfMatrix extends WeightMatrix {
     }
 
     @Override
-    void read(long element, float[] out, int outOff, int n) {
-        format.read(data, element * 2, ByteOrder.LITTLE_ENDIAN, out, outOff, n);
+    public void readRow(int row, float[] out, int outOff) {
+        format.read(data, (long) row * cols * 2, ByteOrder.LITTLE_ENDIAN, out, outOff, cols);
     }
-
 }

@@ -173,8 +173,7 @@ public enum HalfWidth {
         }
     }
 
-    /** S.length() halves from byteOffset, widened to a float vector. */
-    FloatVector load(MemorySegment halves, long byteOffset, ByteOrder order) {
+    private FloatVector load(MemorySegment halves, long byteOffset, ByteOrder order) {
         return widen(ShortVector.fromMemorySegment(S, halves, byteOffset, order));
     }
 

@@ -49,16 +49,11 @@ public abstract sealed class WeightMatrix permits F32Matrix, HalfMatrix {
     /** Element (row, col) widened to float32; for tests and small tensors. */
     public abstract float get(int row, int col);
 
-    /** Widens n elements, the first at row-major index element, into out[outOff, outOff+n). */
-    abstract void read(long element, float[] out, int outOff, int n);
-
-    /** Widens one row to float32 into out[outOff, outOff+cols). */
-    public final void readRow(int row, float[] out, int outOff) {
-        read((long) row * cols, out, outOff, cols);
-    }
-
     /** Dot product of one row with x[xOff, xOff+cols). */
     public abstract float dotRow(int row, float[] x, int xOff);
+
+    /** Widens one row to float32 into out[outOff, outOff+cols). */
+    public abstract void readRow(int row, float[] out, int outOff);
 
     /** out[r0 + i] = row r0 + i . x[0, cols), i in 0..3 (the decode matvec's block of rows). */
     abstract void dot4(int r0, float[] x, float[] out);
