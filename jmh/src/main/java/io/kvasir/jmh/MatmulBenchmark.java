@@ -1,5 +1,6 @@
 package io.kvasir.jmh;
 
+import io.kvasir.kernels.RandomWeights;
 import io.kvasir.kernels.WeightMatrix;
 import io.kvasir.kernels.WeightType;
 import java.util.concurrent.TimeUnit;

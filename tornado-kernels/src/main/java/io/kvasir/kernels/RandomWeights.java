@@ -1,23 +1,24 @@
-package io.kvasir.jmh;
+package io.kvasir.kernels;
 
-import io.kvasir.kernels.WeightMatrix;
-import io.kvasir.kernels.WeightType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.SplittableRandom;
 
-/** Off-heap weight matrices and activations of uniform values in [-1, 1), as the benchmarks' inputs. */
-final class RandomWeights {
+/**
+ * Seeded weight matrices (off-heap, in any encoding) and activations of uniform values in [-1, 1):
+ * the inputs of the kernel tests and of the JMH benchmarks; nothing in the engine uses them.
+ */
+public final class RandomWeights {
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private RandomWeights() {}
 
-    static WeightMatrix matrix(WeightType type, int rows, int cols, long seed) {
+    public static WeightMatrix matrix(WeightType type, int rows, int cols, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
-        MemorySegment seg = Arena.ofShared().allocate((long) rows * cols * type.bytes(), 64);
+        MemorySegment seg = Arena.ofAuto().allocate((long) rows * cols * type.bytes(), 64);
         for (long i = 0; i < (long) rows * cols; i++) {
             float v = (float) (rnd.nextDouble() * 2 - 1);
             switch (type) {
@@ -29,7 +30,7 @@ final class RandomWeights {
         return WeightMatrix.of(type, seg, rows, cols);
     }
 
-    static float[] vector(int n, long seed) {
+    public static float[] vector(int n, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         float[] x = new float[n];
         for (int i = 0; i < n; i++) {
