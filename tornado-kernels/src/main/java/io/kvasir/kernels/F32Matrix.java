@@ -41,6 +41,14 @@ public final class F32Matrix extends WeightMatrix {
         return sum;
     }
 
+    /** Row by row: float32 weights appear only in small test models, speed is for the 16-bit ones. */
+    @Override
+    void dot4(int r0, float[] x, float[] out) {
+        for (int r = r0; r < r0 + 4; r++) {
+            out[r] = dotRow(r, x, 0);
+        }
+    }
+
     @Override
     public void readRow(int row, float[] out, int outOff) {
         MemorySegment.copy(data, LE, (long) row * cols * 4, out, outOff, cols);

@@ -34,6 +34,11 @@ public final class HalfMatrix extends WeightMatrix {
     }
 
     @Override
+    void dot4(int r0, float[] x, float[] out) {
+        format.dot4(data, (long) r0 * cols * 2, cols * 2L, ByteOrder.LITTLE_ENDIAN, x, cols, out, r0);
+    }
+
+    @Override
     public void readRow(int row, float[] out, int outOff) {
         format.read(data, (long) row * cols * 2, ByteOrder.LITTLE_ENDIAN, out, outOff, cols);
     }

@@ -57,6 +57,48 @@ public enum HalfWidth {
         public float toFloat(short bits) {
             return Float.intBitsToFloat(bits << 16);
         }
+
+        /**
+         * Each x vector feeds four rows, whose accumulators are four independent multiply-add
+         * chains (decode matvec: the weights are read once, at memory speed). Written here, in
+         * BF16's own body, so that the widening is bound statically: an inherited loop would see
+         * F16 too in a process that runs both, inline both widenings and box again (see below).
+         */
+        @Override
+        public void dot4(MemorySegment halves, long o0, long rowBytes, ByteOrder order, float[] x, int n, float[] out, int outOff) {
+            int step = VectorMath.F.length();
+            long o1 = o0 + rowBytes;
+            long o2 = o1 + rowBytes;
+            long o3 = o2 + rowBytes;
+            FloatVector a0 = FloatVector.zero(VectorMath.F);
+            FloatVector a1 = FloatVector.zero(VectorMath.F);
+            FloatVector a2 = FloatVector.zero(VectorMath.F);
+            FloatVector a3 = FloatVector.zero(VectorMath.F);
+            int i = 0;
+            for (; i + step <= n; i += step) {
+                FloatVector xv = FloatVector.fromArray(VectorMath.F, x, i);
+                a0 = load(halves, o0 + i * 2L, order).fma(xv, a0);
+                a1 = load(halves, o1 + i * 2L, order).fma(xv, a1);
+                a2 = load(halves, o2 + i * 2L, order).fma(xv, a2);
+                a3 = load(halves, o3 + i * 2L, order).fma(xv, a3);
+            }
+            float s0 = a0.reduceLanes(VectorOperators.ADD);
+            float s1 = a1.reduceLanes(VectorOperators.ADD);
+            float s2 = a2.reduceLanes(VectorOperators.ADD);
+            float s3 = a3.reduceLanes(VectorOperators.ADD);
+            ValueLayout.OfShort scalar = layout(order);
+            for (; i < n; i++) {
+                float xi = x[i];
+                s0 += toFloat(halves.get(scalar, o0 + i * 2L)) * xi;
+                s1 += toFloat(halves.get(scalar, o1 + i * 2L)) * xi;
+                s2 += toFloat(halves.get(scalar, o2 + i * 2L)) * xi;
+                s3 += toFloat(halves.get(scalar, o3 + i * 2L)) * xi;
+            }
+            out[outOff] = s0;
+            out[outOff + 1] = s1;
+            out[outOff + 2] = s2;
+            out[outOff + 3] = s3;
+        }
     };
 
     /** As many shorts as the float species has lanes. */
@@ -93,6 +135,19 @@ public enum HalfWidth {
         return sum;
     }
 
+    /**
+     * Four dot products with x[0, n): rows of n halves at byte offsets o0 + r * rowBytes, r in 0..3,
+     * into out[outOff + r]; here one row at a time. With several half-precision widenings in one
+     * loop body, C2 (JDK 25) stops eliminating the vector boxes and allocates in every iteration
+     * (5-10x slower); the single-row loop stays in registers. BF16, whose widening is two
+     * instructions, overrides this with a four-row loop.
+     */
+    public void dot4(MemorySegment halves, long o0, long rowBytes, ByteOrder order, float[] x, int n, float[] out, int outOff) {
+        for (int r = 0; r < 4; r++) {
+            out[outOff + r] = dot(halves, o0 + r * rowBytes, order, x, 0, n);
+        }
+    }
+
     /** out[outOff + i] = halves[i] widened, i in [0, n). */
     public void read(MemorySegment halves, long byteOffset, ByteOrder order, float[] out, int outOff, int n) {
         int step = VectorMath.F.length();
@@ -121,7 +176,7 @@ public enum HalfWidth {
         }
     }
 
-    private FloatVector load(MemorySegment halves, long byteOffset, ByteOrder order) {
+    FloatVector load(MemorySegment halves, long byteOffset, ByteOrder order) {
         return widen(ShortVector.fromMemorySegment(S, halves, byteOffset, order));
     }
 

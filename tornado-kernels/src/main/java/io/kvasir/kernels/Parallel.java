@@ -37,6 +37,21 @@ public final class Parallel {
         ForkJoinPool.commonPool().invoke(new Chunk(body, 0, n, (n + chunks - 1) / chunks));
     }
 
+    /**
+     * Runs body over [0, n) cut into one contiguous range per core (a single fork for the whole
+     * loop): for kernels whose per-index work is even, where more tasks only add overhead.
+     */
+    public static void perCore(int n, RangeBody body) {
+        if (n <= 0) {
+            return;
+        }
+        if (THREADS == 1 || n == 1) {
+            body.run(0, n);
+            return;
+        }
+        ForkJoinPool.commonPool().invoke(new Chunk(body, 0, n, (n + THREADS - 1) / THREADS));
+    }
+
     /** Runs body for every index in [0, n), one index per task unit. */
     public static void forEach(int n, IntConsumer body) {
         forRange(n, 1, (from, to) -> {

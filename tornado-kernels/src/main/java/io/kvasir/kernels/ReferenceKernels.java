@@ -19,6 +19,22 @@ public final class ReferenceKernels {
         }
     }
 
+    /**
+     * out[t*rows + r] = row r . x[t*cols ..] as one float multiply-add chain in column order: the
+     * exact rounding of the prefill GEMM, whatever its tiling (it never splits a sum).
+     */
+    public static void matmulInColumnOrder(WeightMatrix w, float[] x, int tokens, float[] out) {
+        for (int t = 0; t < tokens; t++) {
+            for (int r = 0; r < w.rows(); r++) {
+                float s = 0f;
+                for (int c = 0; c < w.cols(); c++) {
+                    s = Math.fma(w.get(r, c), x[t * w.cols() + c], s);
+                }
+                out[t * w.rows() + r] = s;
+            }
+        }
+    }
+
     /** RMSNorm of one row: weight * x / sqrt(mean(x^2) + eps). */
     public static void rmsNorm(float[] x, float[] weight, double eps, float[] out) {
         double ss = 0;

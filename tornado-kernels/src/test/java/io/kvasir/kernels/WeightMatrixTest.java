@@ -7,37 +7,20 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 
 class WeightMatrixTest {
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** Random matrix in the given encoding; odd sizes exercise the scalar tails. */
     static WeightMatrix random(WeightType type, int rows, int cols, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        MemorySegment seg = Arena.ofAuto().allocate((long) rows * cols * type.bytes());
-        for (long i = 0; i < (long) rows * cols; i++) {
-            float v = (float) (rnd.nextDouble() * 2 - 1);
-            switch (type) {
-                case F32 -> seg.set(FLOAT, i * 4, v);
-                case F16 -> seg.set(SHORT, i * 2, Float.floatToFloat16(v));
-                case BF16 -> seg.set(SHORT, i * 2, (short) (Float.floatToRawIntBits(v) >>> 16));
-            }
-        }
-        return WeightMatrix.of(type, seg, rows, cols);
+        return RandomWeights.matrix(type, rows, cols, seed);
     }
 
     static float[] randomVector(int n, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = (float) (rnd.nextDouble() * 2 - 1);
-        }
-        return x;
+        return RandomWeights.vector(n, seed);
     }
 
     @ParameterizedTest
