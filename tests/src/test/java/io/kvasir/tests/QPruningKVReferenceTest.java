@@ -38,15 +38,17 @@ import org.junit.jupiter.api.TestFactory;
 class QPruningKVReferenceTest {
     /**
      * The log-probability bound of a case, as a multiple of what the reference itself moves when every
-     * float32 K/V entry is multiplied by (1 + 1e-6 u), u uniform in [-1, 1], before its cache rounds it
-     * to fp16 and quantizes it (the fixture's perturbed_logprob_shift, largest of 5 draws: 5.5e-5 to
-     * 3.9e-2 over the 36 cases). Two float32 forwards differ by at least that much (float32 and float64
-     * K/V of the fixture models differ by up to 8e-3 relative in small entries), and an entry that sits
-     * on an fp16 or code rounding boundary then moves by a whole step: with the prompt K/V replaced by
-     * kvasir's, the reference agrees with kvasir to 6.3e-4 where it otherwise differs by 1.2e-2
-     * (llama snapkv G=64 8-bit). Measured when this test was written, kvasir stayed within 1.01x of the
-     * shift in every case; with float32 dequantization, ascending store order or a one-division
-     * inverse scale, 21, 18 and 10 of the 36 cases failed.
+     * float32 K/V entry is multiplied by (1 + 1e-5 u), u uniform in [-1, 1], before its cache rounds it
+     * to fp16 and quantizes it (the fixture's perturbed_logprob_shift, largest of 5 draws). Two float32
+     * forwards differ by that much (float32 and float64 K/V of the fixture models differ by up to 8e-3
+     * relative in small entries), and an entry that sits on an fp16 or code rounding boundary then moves
+     * by a whole step: with the prompt K/V replaced by kvasir's, the reference agrees with kvasir to
+     * 6.3e-4 where it otherwise differs by 1.2e-2 (llama snapkv G=64 8-bit). The noise was 1e-6 at
+     * first; when the prefill GEMM changed kvasir's summation order, qwen2 snapkv G=32 4-bit moved by
+     * 4.6e-2 (one code flip, greedy ids unchanged) against a 1e-6 shift of 6.9e-4, while 1e-5 noise
+     * moves the reference itself by 4.8e-2 there. With float32 dequantization, ascending store order or
+     * a one-division inverse scale, 21, 18 and 10 of the 36 cases failed against the 1e-6 bounds;
+     * float32 dequantization re-checked against the 1e-5 bounds still fails 8 of this class's 42 tests.
      */
     static final double SHIFT_MULTIPLE = 2;
 
@@ -87,7 +89,7 @@ class QPruningKVReferenceTest {
                 assertEquals(tokens[i], step.topIds()[0], "greedy id at step " + i);
                 worst = Math.max(worst, Math.abs(step.logprob() - c.get("logprobs").get(i).asDouble()));
             }
-            System.out.printf("%s %s G=%d %d-bit: largest |dlogprob| %.2e (reference moves %.2e under 1e-6 K/V noise)%n",
+            System.out.printf("%s %s G=%d %d-bit: largest |dlogprob| %.2e (reference moves %.2e under 1e-5 K/V noise)%n",
                     name, c.get("method").asText(), c.get("group").asInt(), c.get("bits").asInt(), worst,
                     c.get("perturbed_logprob_shift").asDouble());
             double bound = SHIFT_MULTIPLE * c.get("perturbed_logprob_shift").asDouble();
