@@ -14,6 +14,15 @@ final class PerLayerPolicy implements CompressionPolicy {
     }
 
     @Override
+    public int queryRowsNeeded(int promptLength) {
+        int rows = 0;
+        for (CompressionPolicy p : perLayer) {
+            rows = Math.max(rows, p.queryRowsNeeded(promptLength));
+        }
+        return rows;
+    }
+
+    @Override
     public int[][] select(LayerPrefill prefill) {
         return perLayer[prefill.layer()].select(prefill);
     }
