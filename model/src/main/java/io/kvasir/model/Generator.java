@@ -1,5 +1,6 @@
 package io.kvasir.model;
 
+import io.kvasir.compression.CompressionMethod;
 import io.kvasir.compression.KvCache;
 import io.kvasir.compression.KvLayout;
 import io.kvasir.tokenizer.StreamingDecoder;
@@ -37,7 +38,7 @@ public final class Generator {
         ModelConfig c = model.config();
         int[] prompt = req.promptIds();
         KvLayout layout = req.compression().layoutFor(c.numLayers(), c.numKvHeads(), c.numHeads(), c.headDim());
-        KvCache cache = new KvCache(layout, req.kvStorage(), prompt.length + req.maxNewTokens());
+        KvCache cache = new KvCache(layout, req.kvStorage(), expectedEntries(req));
         TimedPolicy policy = new TimedPolicy(req.compression().create(layout, req.kvStorage(),
                 model.tokenizer().decode(prompt, true), Optional.ofNullable(req.datasetName())));
         Set<Integer> eos = new HashSet<>(c.eosTokenIds());
@@ -96,6 +97,18 @@ public final class Generator {
         int[] ids = output.stream().mapToInt(Integer::intValue).toArray();
         var memory = new GenerationResult.Memory(prefillBytes, kvAfterPrefill, cache.bytesHeld());
         return new GenerationResult(prompt, ids, text.toString(), steps, timings, cache, reason, memory);
+    }
+
+    /**
+     * Entries a head is expected to hold, which its store is first sized for: sizing a compressed
+     * cache for the whole prompt would allocate the uncompressed cache's bytes whatever the budget.
+     * A head that keeps more (PyramidKV's lower layers) grows its store.
+     */
+    private static int expectedEntries(GenerationRequest req) {
+        int prompt = req.promptIds().length;
+        int kept = req.compression().method() == CompressionMethod.FULL ? prompt
+                : Math.min(prompt, req.compression().budget());
+        return kept + req.maxNewTokens();
     }
 
     private static void emit(String piece, StringBuilder text, Consumer<String> onText) {
