@@ -3,7 +3,6 @@ package io.kvasir.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvasir.compression.ByteBudgetPlanner;
 import io.kvasir.compression.CompressionMethod;
-import io.kvasir.compression.CompressionPolicy;
 import io.kvasir.compression.KvLayout;
 import io.kvasir.compression.KvStorage;
 import io.kvasir.model.Model;
@@ -21,9 +20,7 @@ record MemoryPrediction(int promptTokens, long prefillBytes, long kvBytes, long 
     static MemoryPrediction of(Model m, CacheSetup setup, int promptTokens) {
         ModelConfig c = m.config();
         KvLayout layout = setup.layout(m);
-        CompressionPolicy policy = setup.compression().create(layout);
-        long prefill = PrefillMemory.bytes(c, promptTokens, Math.min(promptTokens, policy.queryRowsNeeded(promptTokens)),
-                policy.needsAttentionMass());
+        long prefill = PrefillMemory.bytes(c, promptTokens, setup.compression().create(layout));
         int kept = setup.compression().method() == CompressionMethod.FULL ? promptTokens
                 : Math.min(promptTokens, setup.compression().budget());
         KvStorage storage = setup.storage();

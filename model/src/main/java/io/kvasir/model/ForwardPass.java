@@ -60,7 +60,7 @@ public final class ForwardPass implements ForwardBackend {
         if (n == 0) {
             throw new IllegalArgumentException("the prompt is empty (0 tokens)");
         }
-        int queryRows = queryRows(n, policy);
+        int queryRows = PrefillMemory.queryRows(n, policy);
         boolean mass = policy.needsAttentionMass();
         PrefillMemory.checkArrayLimits(config, n, queryRows, mass);
         ForwardState s = ForwardState.prompt(config, n);
@@ -87,12 +87,7 @@ public final class ForwardPass implements ForwardBackend {
 
     @Override
     public long prefillBytes(int tokens, CompressionPolicy policy) {
-        return PrefillMemory.bytes(config, tokens, queryRows(tokens, policy), policy.needsAttentionMass());
-    }
-
-    /** The last prompt queries the policy reads, which the prefill keeps for it. */
-    private static int queryRows(int tokens, CompressionPolicy policy) {
-        return Math.clamp(policy.queryRowsNeeded(tokens), 0, tokens);
+        return PrefillMemory.bytes(config, tokens, policy);
     }
 
     /** Copies the chunk's query rows at or after firstRow into queries (row 0 = prompt position firstRow). */

@@ -1,5 +1,6 @@
 package io.kvasir.model;
 
+import io.kvasir.compression.CompressionPolicy;
 import io.kvasir.kernels.Parallel;
 
 /**
@@ -23,6 +24,16 @@ public final class PrefillMemory {
     static final long MAX_ARRAY_ELEMENTS = Integer.MAX_VALUE - 8;
 
     private PrefillMemory() {}
+
+    /** Bytes the prefill of a prompt allocates with this policy (the formula above). */
+    public static long bytes(ModelConfig c, int tokens, CompressionPolicy policy) {
+        return bytes(c, tokens, queryRows(tokens, policy), policy.needsAttentionMass());
+    }
+
+    /** The last prompt queries the policy reads, which the prefill keeps for it (W above). */
+    static int queryRows(int tokens, CompressionPolicy policy) {
+        return Math.clamp(policy.queryRowsNeeded(tokens), 0, tokens);
+    }
 
     /**
      * Bytes the prefill of a prompt allocates (the formula above).
