@@ -154,10 +154,11 @@ final class GenerateCommand implements Callable<Integer> {
                 out.println();
                 var t = r.timings();
                 spec.commandLine().getErr().printf("[%d prompt tokens, %d new tokens; prefill %.1f tok/s, decode %.1f tok/s;"
-                                + " KV %s (%s uncompressed), %.2f bits per entry at --kv-bits %d; stop: %s]%n", ids.length,
+                                + " KV %s (%s uncompressed), %.2f bits per entry at --kv-bits %d; %s; stop: %s]%n", ids.length,
                         r.outputIds().length, t.prefillTokensPerSecond(), t.decodeTokensPerSecond(),
                         Units.bytes(r.cache().bytesHeld()), Units.bytes(r.cache().fullKvEquivalentBytes()),
-                        r.cache().effectiveBits(), r.cache().storage().bits(), r.stopReason());
+                        r.cache().effectiveBits(), r.cache().storage().bits(), MemoryReport.summary(r.memory()),
+                        r.stopReason());
             }
         }
         return 0;
@@ -205,6 +206,7 @@ final class GenerateCommand implements Callable<Integer> {
         timings.put("prefill_tok_s", t.prefillTokensPerSecond());
         timings.put("decode_tok_s", t.decodeTokensPerSecond());
         o.set("kv", KvReport.json(config, r.cache(), r.promptIds().length));
+        o.set("memory", MemoryReport.json(r.memory()));
         return o;
     }
 }

@@ -13,8 +13,9 @@ import picocli.CommandLine.Spec;
 
 /** `kvasir inspect`: what a model folder holds and what its KV cache costs. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"Show a model's architecture, parameter count, weight bytes per dtype and KV-cache bytes per token.",
-            "Example: kvasir inspect --model DIR"})
+        description = {"Show a model's architecture, parameter count, weight bytes per dtype and KV-cache bytes per token;",
+            "with --prompt-tokens, the memory a prefill of that many tokens will take with the compression options.",
+            "Example: kvasir inspect --model DIR --prompt-tokens 16384 --method snapkv --budget 128"})
 final class InspectCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;
@@ -25,11 +26,26 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
+    @Option(names = "--prompt-tokens", paramLabel = "N",
+            description = "Predict the peak memory of a prefill of N prompt tokens with the compression and storage options"
+                    + " below: the forward pass's arrays, the KV cache, and the weights.")
+    Integer promptTokens;
+
+    @Mixin
+    KvStorageOptions kvStorage;
+
+    @Mixin
+    CompressionOptions compression;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
+        CacheSetup setup = CacheSetup.fromFlags("kvasir inspect", compression, kvStorage);
+        if (promptTokens != null && promptTokens < 1) {
+            throw new IllegalArgumentException("--prompt-tokens must be >= 1, got " + promptTokens);
+        }
         try (Model m = model.load()) {
             ModelConfig c = m.config();
             long params = m.tensors().totalElements();
@@ -60,6 +76,11 @@ final class InspectCommand implements Callable<Integer> {
             bytesPerDtype.forEach(bytes::put);
             o.put("kv_bytes_per_token_f32", kvPerTokenF32);
             o.put("kv_bytes_per_token_f16", kvPerTokenF32 / 2);
+            MemoryPrediction predicted = promptTokens == null ? null
+                    : MemoryPrediction.of(m, setup, promptTokens);
+            if (predicted != null) {
+                o.set("prediction", predicted.json());
+            }
             var out = spec.commandLine().getOut();
             if (json) {
                 out.println(Json.write(o));
@@ -80,6 +101,9 @@ final class InspectCommand implements Callable<Integer> {
                     kvPerTokenF32, kvPerTokenF32 / 2);
             out.printf("KV at %d tokens  %s (32-bit), %s (16-bit)%n", c.maxPositionEmbeddings(),
                     Units.bytes(kvPerTokenF32 * c.maxPositionEmbeddings()), Units.bytes(kvPerTokenF32 / 2 * c.maxPositionEmbeddings()));
+            if (predicted != null) {
+                predicted.print(out);
+            }
             return 0;
         }
     }

@@ -17,6 +17,15 @@ final class PerLayerPolicy implements CompressionPolicy {
     }
 
     @Override
+    public int queryRowsNeeded(int promptLength) {
+        int rows = 0;
+        for (CompressionPolicy p : perLayer) {
+            rows = Math.max(rows, p.queryRowsNeeded(promptLength));
+        }
+        return rows;
+    }
+
+    @Override
     public int[][] select(LayerPrefill prefill) {
         return perLayer[prefill.layer()].select(prefill);
     }

@@ -13,6 +13,14 @@ public interface ForwardBackend extends AutoCloseable {
     float[] prefill(int[] tokens, KvCache cache, CompressionPolicy policy);
 
     /**
+     * Bytes of host memory {@link #prefill} allocates for a prompt of that many tokens (activations
+     * and scratch, not the cache), or -1 where the backend does not count them.
+     */
+    default long prefillBytes(int tokens, CompressionPolicy policy) {
+        return -1;
+    }
+
+    /**
      * Runs one token at an absolute position against the cache; returns its logits, which the
      * backend may overwrite at the next decode (read them before calling again).
      */

@@ -15,10 +15,11 @@ import java.util.List;
  * The Llama-family decoder (Llama, Mistral, Qwen2) on the CPU backend, in float32 over weights kept
  * in their file dtype.
  *
- * <p>Prefill is layer-major: the whole prompt goes through layer 0, then layer 1, and so on, with
- * every projection a batched matmul over the prompt tokens. At the end of each layer's attention
- * the compression policy sees that layer's complete K/V and chooses what the cache keeps, so only
- * one layer's uncompressed K/V exists at a time. Decode runs one token through all layers against
+ * <p>Prefill is layer-major: the whole prompt goes through layer 0, then layer 1, and so on, each
+ * layer walking the prompt in chunks of query rows with every projection a batched matmul over the
+ * chunk, so that only the residual stream and the layer's K/V span the prompt ({@link
+ * PrefillMemory}). At the end of each layer the compression policy sees that layer's complete K/V
+ * and chooses what the cache keeps, so only one layer's uncompressed K/V exists at a time. Decode runs one token through all layers against
  * the (possibly compressed) cache. Both run the same {@link TransformerLayer} steps; decode's
  * buffers are one {@link ForwardState} per thread, allocated once, so a decoded token allocates
  * nothing but the small tasks that spread work over the cores. The logits decode returns are that
@@ -27,7 +28,6 @@ import java.util.List;
 public final class ForwardPass implements ForwardBackend {
     private final ModelConfig config;
     private final ModelWeights weights;
-    private final Rope rope;
     private final List<TransformerLayer> layers;
     /** Decode scratch, per thread: nothing in it outlives a token, so one serves every sequence. */
     private final ThreadLocal<ForwardState> decodeState;
@@ -41,7 +41,7 @@ public final class ForwardPass implements ForwardBackend {
     ForwardPass(ModelConfig config, ModelWeights weights, ResidualWatch watch) {
         this.config = config;
         this.weights = weights;
-        this.rope = new Rope(config.headDim(), config.ropeTheta(), config.ropeScaling());
+        Rope rope = new Rope(config.headDim(), config.ropeTheta(), config.ropeScaling());
         TransformerLayer[] built = new TransformerLayer[config.numLayers()];
         for (int l = 0; l < built.length; l++) {
             built[l] = new TransformerLayer(l, weights.layers().get(l), config, rope);
@@ -57,7 +57,9 @@ public final class ForwardPass implements ForwardBackend {
 
     /**
      * Runs the prompt through every layer, fills the cache through the policy and returns the logits
-     * of the last prompt position.
+     * of the last prompt position. Each layer walks the prompt chunk by chunk; the policy sees the
+     * layer's complete K/V, the last queries it asked for and, for H2O, the attention mass, once the
+     * layer's last chunk is done.
      */
     @Override
     public float[] prefill(int[] tokens, KvCache cache, CompressionPolicy policy) {
@@ -65,24 +67,45 @@ public final class ForwardPass implements ForwardBackend {
         if (n == 0) {
             throw new IllegalArgumentException("the prompt is empty (0 tokens)");
         }
+        int queryRows = PrefillMemory.queryRows(n, policy);
+        boolean mass = policy.needsAttentionMass();
+        PrefillMemory.checkArrayLimits(config, n, queryRows, mass);
         ForwardState s = ForwardState.prompt(config, n);
+        PrefillAttention attention = new PrefillAttention(config, n, mass);
+        int firstQueryRow = n - queryRows;
+        float[] queries = new float[queryRows * config.qDim()];
         for (int t = 0; t < n; t++) {
             embed(tokens[t], s, t);
         }
-        s.positions(rope, 0);
-        KvLayout layout = cache.layout();
-        TransformerLayer.Attention attention = (layer, st) -> {
-            float[] mass = policy.needsAttentionMass() ? new float[config.numHeads() * n] : null;
-            PrefillAttention.run(st.q, st.k, st.v, n, config.numHeads(), config.numKvHeads(), config.headDim(), st.attn, mass);
-            int[][] kept = policy.selectInCacheOrder(new LayerPrefill(layer, layout, n, st.k, st.v, st.q, mass));
-            cache.storePrefill(layer, st.k, st.v, n, kept);
+        TransformerLayer.Attention chunkAttention = (layer, st) -> {
+            attention.attend(st);
+            keepQueries(st, firstQueryRow, queries);
         };
-        for (TransformerLayer layer : layers) {
-            s.freshKv();
-            layer.forward(s, attention);
-            watch.afterLayer(layer.index(), s.x);
+        KvLayout layout = cache.layout();
+        for (int l = 0; l < layers.size(); l++) {
+            attention.startLayer();
+            layers.get(l).forward(s, chunkAttention);
+            int[][] kept = policy.selectInCacheOrder(
+                    new LayerPrefill(l, layout, n, s.k, s.v, queries, attention.mass(), firstQueryRow));
+            cache.storePrefill(l, s.k, s.v, n, kept);
+            watch.afterLayer(l, s.x);
         }
         return logits(s);
+    }
+
+    @Override
+    public long prefillBytes(int tokens, CompressionPolicy policy) {
+        return PrefillMemory.bytes(config, tokens, policy);
+    }
+
+    /** Copies the chunk's query rows at or after firstRow into queries (row 0 = prompt position firstRow). */
+    private void keepQueries(ForwardState s, int firstRow, float[] queries) {
+        int qDim = config.qDim();
+        int from = Math.max(s.chunkStart, firstRow);
+        int to = s.chunkStart + s.chunkRows;
+        if (from < to) {
+            System.arraycopy(s.q, (from - s.chunkStart) * qDim, queries, (from - firstRow) * qDim, (to - from) * qDim);
+        }
     }
 
     /**
@@ -93,7 +116,7 @@ public final class ForwardPass implements ForwardBackend {
     public float[] decode(int token, int position, KvCache cache) {
         ForwardState s = decodeState.get();
         embed(token, s, 0);
-        s.positions(rope, position);
+        s.firstPosition = position;
         KvLayout layout = cache.layout();
         float scale = (float) (1.0 / Math.sqrt(config.headDim()));
         int headDim = config.headDim();
@@ -127,7 +150,7 @@ public final class ForwardPass implements ForwardBackend {
     /** Logits of the last row: final RMSNorm, then the LM head. */
     private float[] logits(ForwardState s) {
         int hidden = config.hiddenSize();
-        VectorMath.rmsNorm(s.x, (s.rows - 1) * hidden, weights.finalNorm(), (float) config.rmsNormEps(), s.xn, 0, hidden);
+        VectorMath.rmsNorm(s.x, (s.tokens - 1) * hidden, weights.finalNorm(), (float) config.rmsNormEps(), s.xn, 0, hidden);
         weights.lmHead().matvec(s.xn, s.logits);
         return s.logits;
     }

@@ -3,72 +3,82 @@ package io.kvasir.model;
 import io.kvasir.kernels.Rope;
 
 /**
- * The activations of the token rows one forward pass carries through the layers, and the scratch
- * buffers its steps write: allocated once and overwritten by every layer (and, in decode, by every
- * token), the way llama3.java's State is. Rows are token-major: {@code x[t * hidden + i]}.
+ * The activations one forward pass carries through the layers, and the scratch buffers its steps
+ * write: allocated once and overwritten by every layer (and, in decode, by every token), the way
+ * llama3.java's State is. Rows are token-major: {@code x[t * hidden + i]}.
+ *
+ * <p>Only the residual stream x and the current layer's K and V have a row per prompt token. A
+ * layer walks the prompt in chunks of at most {@link #CHUNK} query rows, and everything else (norms,
+ * queries, attention output, projections, MLP, RoPE angles) holds one chunk: that is what bounds a
+ * long prompt's prefill to about tokens x (hidden + 2 kvDim) floats (see {@link PrefillMemory}).
  *
  * <p>A decode state has one row and runs the projections as matrix-vector products; a prompt state
- * has a row per prompt token and runs them as batched matmuls (see {@link #batched}).
+ * runs them as batched matmuls over a chunk (see {@link #batched}).
  */
 final class ForwardState {
-    /** Tokens per MLP chunk of a prompt: bounds the [tokens x intermediate] buffers. */
-    static final int MLP_CHUNK = 256;
+    /** Query rows per chunk of a prompt: bounds every buffer that is not x, K or V. */
+    static final int CHUNK = 256;
 
+    /** Token rows of x, K and V: the prompt length, or 1 in decode. */
+    final int tokens;
+    /** Rows per chunk: the capacity of the chunk buffers. */
     final int rows;
-    /** Batched matmuls over the rows (prompt) rather than one matvec per projection (decode). */
+    /** Batched matmuls over the chunk (prompt) rather than one matvec per projection (decode). */
     final boolean batched;
-    /** Residual stream [rows][hidden]. */
+    /** Residual stream [tokens][hidden]. */
     final float[] x;
+    /** Keys [tokens][kvHeads][headDim] (after RoPE) and values of the current layer. */
+    final float[] k;
+    final float[] v;
+    /** The current chunk's keys and values [rows][kvDim]; the same arrays as k and v in decode. */
+    final float[] kChunk;
+    final float[] vChunk;
     /** Normalised input of the attention or the MLP [rows][hidden]. */
     final float[] xn;
     /** Queries [rows][heads][headDim], after RoPE. */
     final float[] q;
-    /** Keys [rows][kvHeads][headDim] (after RoPE) and values: not final, see {@link #freshKv}. */
-    float[] k;
-    float[] v;
     /** Attention output [rows][heads][headDim]. */
     final float[] attn;
     /** Output of the attention's or the MLP's last projection [rows][hidden], added to x. */
     final float[] proj;
-    /** MLP rows per chunk; gate and up hold [mlpRows][intermediate]. */
-    final int mlpRows;
+    /** MLP gate and up [rows][intermediate]. */
     final float[] gate;
     final float[] up;
-    /** A chunk's MLP input and output, [mlpRows][hidden]; null when every row fits one chunk. */
-    final float[] chunkIn;
-    final float[] chunkOut;
-    /** RoPE angles of each row's position [rows][headDim / 2]. */
+    /** RoPE angles of each chunk row's position [rows][headDim / 2]. */
     final float[][] cos;
     final float[][] sin;
     /** Attention scores of each query head against its cached entries (decode); grown on demand. */
     private final float[][] scores;
     final float[] logits;
-    private final ModelConfig config;
+    /** Absolute position of token row 0 (0 for a prompt, the decoded token's position in decode). */
+    int firstPosition;
+    /** The chunk being computed: token rows [chunkStart, chunkStart + chunkRows). */
+    int chunkStart;
+    int chunkRows;
 
-    private ForwardState(ModelConfig c, int rows, boolean batched) {
-        this.config = c;
-        this.rows = rows;
+    private ForwardState(ModelConfig c, int tokens, boolean batched) {
+        this.tokens = tokens;
+        this.rows = Math.min(tokens, CHUNK);
         this.batched = batched;
         int hidden = c.hiddenSize();
-        x = new float[rows * hidden];
+        x = new float[tokens * hidden];
+        k = new float[tokens * c.kvDim()];
+        v = new float[tokens * c.kvDim()];
+        kChunk = tokens == rows ? k : new float[rows * c.kvDim()];
+        vChunk = tokens == rows ? v : new float[rows * c.kvDim()];
         xn = new float[rows * hidden];
         q = new float[rows * c.qDim()];
-        k = new float[rows * c.kvDim()];
-        v = new float[rows * c.kvDim()];
         attn = new float[rows * c.qDim()];
         proj = new float[rows * hidden];
-        mlpRows = Math.min(rows, MLP_CHUNK);
-        gate = new float[mlpRows * c.intermediateSize()];
-        up = new float[mlpRows * c.intermediateSize()];
-        chunkIn = rows > mlpRows ? new float[mlpRows * hidden] : null;
-        chunkOut = rows > mlpRows ? new float[mlpRows * hidden] : null;
+        gate = new float[rows * c.intermediateSize()];
+        up = new float[rows * c.intermediateSize()];
         cos = new float[rows][c.headDim() / 2];
         sin = new float[rows][c.headDim() / 2];
         scores = new float[c.numHeads()][];
         logits = new float[c.vocabSize()];
     }
 
-    /** State for a prompt of the given length: every token at once. */
+    /** State for a prompt of the given length (checked against the array limits by the caller). */
     static ForwardState prompt(ModelConfig c, int tokens) {
         return new ForwardState(c, tokens, true);
     }
@@ -78,20 +88,24 @@ final class ForwardState {
         return new ForwardState(c, 1, false);
     }
 
-    /** RoPE angles for rows at positions first, first + 1, ... */
-    void positions(Rope rope, int first) {
-        for (int t = 0; t < rows; t++) {
-            rope.angles(first + t, cos[t], sin[t]);
+    /**
+     * Makes token rows [start, start + count) the current chunk: their RoPE angles, at positions
+     * firstPosition + start, ..., are computed here so that no angle table spans the prompt.
+     */
+    void chunk(Rope rope, int start, int count) {
+        chunkStart = start;
+        chunkRows = count;
+        for (int i = 0; i < count; i++) {
+            rope.angles(firstPosition + start + i, cos[i], sin[i]);
         }
     }
 
-    /**
-     * New K/V arrays for the next layer of a prompt: the previous layer's were handed to the
-     * compression policy and the cache, which may keep them.
-     */
-    void freshKv() {
-        k = new float[rows * config.kvDim()];
-        v = new float[rows * config.kvDim()];
+    /** Copies the chunk's keys and values into the layer's K and V (a no-op when they are the same). */
+    void keepChunkKv(int kvDim) {
+        if (kChunk != k) {
+            System.arraycopy(kChunk, 0, k, chunkStart * kvDim, chunkRows * kvDim);
+            System.arraycopy(vChunk, 0, v, chunkStart * kvDim, chunkRows * kvDim);
+        }
     }
 
     /** Head h's score buffer, at least {@code entries} long; grows (doubling) as the cache does. */

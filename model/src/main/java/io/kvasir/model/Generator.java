@@ -55,6 +55,8 @@ public final class Generator {
         long t0 = System.nanoTime();
         float[] logits = req.maxNewTokens() > 0 ? checkFinite(forward.prefill(prompt, cache, policy), req, List.of()) : null;
         long t1 = System.nanoTime();
+        long kvAfterPrefill = cache.bytesHeld();
+        long prefillBytes = req.maxNewTokens() > 0 ? forward.prefillBytes(prompt.length, policy) : 0;
         long decodeNanos = 0;
         int decoded = 0;
         String reason = req.forcedIds() != null ? "forced" : "max-new-tokens";
@@ -96,7 +98,8 @@ public final class Generator {
         var timings = new GenerationResult.Timings((t1 - t0) / 1e6, policy.millis(), decodeNanos / 1e6,
                 prompt.length, decoded);
         int[] ids = output.stream().mapToInt(Integer::intValue).toArray();
-        return new GenerationResult(prompt, ids, text.toString(), steps, timings, cache, reason);
+        var memory = new GenerationResult.Memory(prefillBytes, kvAfterPrefill, cache.bytesHeld());
+        return new GenerationResult(prompt, ids, text.toString(), steps, timings, cache, reason, memory);
     }
 
     /**

@@ -38,6 +38,11 @@ final class TimedPolicy implements CompressionPolicy {
     }
 
     @Override
+    public int queryRowsNeeded(int promptLength) {
+        return policy.queryRowsNeeded(promptLength);
+    }
+
+    @Override
     public boolean needsAttentionMass() {
         return policy.needsAttentionMass();
     }

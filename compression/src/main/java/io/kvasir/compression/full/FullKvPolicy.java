@@ -15,6 +15,11 @@ public final class FullKvPolicy implements CompressionPolicy {
     }
 
     @Override
+    public int queryRowsNeeded(int promptLength) {
+        return 0;
+    }
+
+    @Override
     public int[][] select(LayerPrefill prefill) {
         int[] all = IntStream.range(0, prefill.promptLength()).toArray();
         int[][] kept = new int[prefill.layout().storedHeads()][];

@@ -45,6 +45,12 @@ public final class H2oPolicy implements CompressionPolicy {
         return NAME;
     }
 
+    /** None with the model's causal mass; the window-block mask recomputes the mass from every query. */
+    @Override
+    public int queryRowsNeeded(int promptLength) {
+        return mask == AttentionMass.Mask.CAUSAL ? 0 : promptLength;
+    }
+
     @Override
     public boolean needsAttentionMass() {
         return mask == AttentionMass.Mask.CAUSAL;

@@ -24,6 +24,16 @@ public interface CompressionPolicy {
         return select(prefill);
     }
 
+    /**
+     * How many of the prompt's last query rows {@link #select} reads ({@link LayerPrefill#queries()}):
+     * the prefill computes queries chunk by chunk and keeps only these, so a policy that reads an
+     * observation window of w rows says w here. The default, every row, is always correct but
+     * holds [promptLength x queryHeads x headDim] floats per layer.
+     */
+    default int queryRowsNeeded(int promptLength) {
+        return promptLength;
+    }
+
     /** Whether the prefill attention must accumulate {@link LayerPrefill#attentionMass()}. */
     default boolean needsAttentionMass() {
         return false;

@@ -44,16 +44,16 @@ public final class AttentionMass {
         int n = p.promptLength();
         int d = layout.headDim();
         int kv = h / layout.groupSize();
-        int qStride = layout.queryHeads() * d;
         int kStride = layout.kvHeads() * d;
         float sqrtD = (float) Math.sqrt(d);
         float[] logits = new float[n];
         int rowOff = h * n;
         for (int i = 0; i < n; i++) {
+            int qOff = p.queryOffset(i) + h * d;
             int visible = mask == Mask.CAUSAL || i >= n - window ? i + 1 : n;
             float max = Float.NEGATIVE_INFINITY;
             for (int j = 0; j < visible; j++) {
-                logits[j] = VectorMath.dot(p.queries(), i * qStride + h * d, p.keys(), j * kStride + kv * d, d) / sqrtD;
+                logits[j] = VectorMath.dot(p.queries(), qOff, p.keys(), j * kStride + kv * d, d) / sqrtD;
                 max = Math.max(max, logits[j]);
             }
             double sum = 0;

@@ -56,12 +56,11 @@ public final class ObservationScores {
         int n = p.promptLength();
         int d = layout.headDim();
         int kv = h / layout.groupSize();
-        int qStride = layout.queryHeads() * d;
         int kStride = layout.kvHeads() * d;
         float sqrtD = (float) Math.sqrt(d);
         float[] logits = new float[n];
         for (int t = n - window; t < n; t++) {
-            int qOff = t * qStride + h * d;
+            int qOff = p.queryOffset(t) + h * d;
             float max = Float.NEGATIVE_INFINITY;
             for (int j = 0; j <= t; j++) {
                 float z = VectorMath.dot(p.queries(), qOff, p.keys(), j * kStride + kv * d, d) / sqrtD;

@@ -40,6 +40,12 @@ public final class SnapKvPolicy implements CompressionPolicy {
         return NAME;
     }
 
+    /** The observation window (docs/methods/common.md#observation-window-scores). */
+    @Override
+    public int queryRowsNeeded(int promptLength) {
+        return Math.min(promptLength, selection.window());
+    }
+
     @Override
     public int[][] select(LayerPrefill prefill) {
         return KeptPositions.ascending(selectInCacheOrder(prefill));

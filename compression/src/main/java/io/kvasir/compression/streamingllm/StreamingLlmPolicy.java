@@ -38,6 +38,11 @@ public final class StreamingLlmPolicy implements CompressionPolicy {
     }
 
     @Override
+    public int queryRowsNeeded(int promptLength) {
+        return 0;
+    }
+
+    @Override
     public int[][] select(LayerPrefill prefill) {
         int n = prefill.promptLength();
         if (n <= budget) {

@@ -68,6 +68,12 @@ public final class WindowKvPolicy implements CompressionPolicy {
         return layerBudgets.clone();
     }
 
+    /** The observation window (the suffix) that leaders score review windows with. */
+    @Override
+    public int queryRowsNeeded(int promptLength) {
+        return Math.min(promptLength, options.suffix(strategy));
+    }
+
     @Override
     public int[][] select(LayerPrefill prefill) {
         int layer = prefill.layer();
