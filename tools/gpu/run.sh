@@ -5,18 +5,20 @@
 # whole-model greedy equality check against the CPU backend, and a bench table. See README, "GPU kit".
 #
 #   run.sh [KIT.tar.xz] [--model DIR | --layers N] [--tests all|kernels|none] [--contexts 512,8192]
-#          [--budget 1024] [--new-tokens 64] [--reps 1] [--bandwidth GB/s] [--step-timeout 300] [--out DIR]
+#          [--budget 1024] [--new-tokens 64] [--reps 1] [--bandwidth GB/s] [--step-timeout 300]
+#          [--tests-timeout 900] [--out DIR]
 #
 # KIT.tar.xz defaults to kvasir-gpu-kit.tar.xz beside this script. Results (table.md, the bench JSON,
 # every step's log) go to --out (default ./kvasir-gpu-results), which must not exist yet. A step that
-# runs past --step-timeout seconds is stopped and reported as failed, and the next one runs.
+# runs past --step-timeout seconds (the tests: --tests-timeout) is stopped and reported as failed, and
+# the next one runs.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-usage() { sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 fail() { echo "run.sh: $*" >&2; exit 2; }
 
 kit_file="" model="" layers=16 tests=all contexts=512,8192 budget=1024 new_tokens=64 reps=1 bandwidth="" out=""
-step_timeout=300
+step_timeout=300 tests_timeout=900
 while [ $# -gt 0 ]; do
   case "$1" in
     --model) model="$2"; shift 2 ;;
@@ -27,6 +29,7 @@ while [ $# -gt 0 ]; do
     --new-tokens) new_tokens="$2"; shift 2 ;;
     --reps) reps="$2"; shift 2 ;;
     --step-timeout) step_timeout="$2"; shift 2 ;;
+    --tests-timeout) tests_timeout="$2"; shift 2 ;;
     --bandwidth) bandwidth="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     -h|--help) usage ;;
@@ -35,7 +38,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 case "$tests" in all|kernels|none) ;; *) fail "--tests must be all, kernels or none, got '$tests'" ;; esac
-for n in "$layers" "$budget" "$new_tokens" "$reps" "$step_timeout" ${contexts//,/ }; do
+for n in "$layers" "$budget" "$new_tokens" "$reps" "$step_timeout" "$tests_timeout" ${contexts//,/ }; do
   [[ "$n" =~ ^[1-9][0-9]*$ ]] || fail "expected a positive integer, got '$n'"
 done
 [ -z "$bandwidth" ] || [[ "$bandwidth" =~ ^[0-9]+(\.[0-9]+)?$ ]] || fail "--bandwidth must be GB/s, got '$bandwidth'"
@@ -93,11 +96,12 @@ printf '#!/usr/bin/env bash\nexec %q -jar %q "$@"\n' "$work/bin/java_run" "$kit/
 chmod +x "$work/bin/java_run" "$work/bin/kvasir"
 export PATH="$work/bin:$PATH"
 # Runs one step, its output in $out/<name>.log; a failed step is reported and the next one runs.
+# TIMEOUT=seconds before it overrides --step-timeout.
 failures=0
 run_step() {
-  local name="$1"; shift
+  local name="$1" limit="${TIMEOUT:-$step_timeout}"; shift
   local t0=$(date +%s)
-  if timeout "$step_timeout" "$@" >"$out/$name.log" 2>&1; then
+  if timeout "$limit" "$@" >"$out/$name.log" 2>&1; then
     step "$name: ok ($(( $(date +%s) - t0 )) s)"
   else
     failures=$((failures + 1))
@@ -125,9 +129,9 @@ if [ "$tests" != none ]; then
   selectors=(--select-class io.kvasir.tornado.LinearKernelsTest --select-class io.kvasir.tornado.AttentionKernelsTest
     --select-class io.kvasir.tornado.QuantKernelsTest --select-class io.kvasir.tornado.SelectionKernelsTest)
   [ "$tests" = all ] && selectors+=(--select-class io.kvasir.tornado.TornadoForwardTest)
-  run_step tests java_run -Dkvasir.fixtures="$kit/tests/fixtures/models" \
+  TIMEOUT="$tests_timeout" run_step tests java_run -Dkvasir.fixtures="$kit/tests/fixtures/models" \
     -cp "$kit/tests/classes:$kit/kvasir.jar:$(echo "$kit"/tests/lib/junit-platform-console-standalone-*.jar)" \
-    org.junit.platform.console.ConsoleLauncher execute --disable-banner --details=summary "${selectors[@]}"
+    org.junit.platform.console.ConsoleLauncher execute --disable-banner --details=tree "${selectors[@]}"
   grep -E "tests (successful|failed)" "$out/tests.log" >&2
 fi
 
