@@ -123,12 +123,12 @@ if [ -z "$model" ]; then
   [ -f "$model/config.json" ] || fail "making the model failed (see $out/make-model.log; needs python3 with torch)"
 fi
 
-# --- Kernel tests (every *KernelsTest) and whole-model tests (TornadoForwardTest: the CPU's greedy ids,
-# kept positions and KV bytes on the three fixture models), through JUnit's console launcher.
+# --- The TornadoVM tests, through JUnit's console launcher: kernel tests (every *KernelsTest) and, with
+# --tests all, the rest of io.kvasir.tornado (TornadoForwardTest: the CPU's greedy ids, kept positions
+# and KV bytes on the three fixture models; the backend provider).
 if [ "$tests" != none ]; then
-  selectors=(--select-class io.kvasir.tornado.LinearKernelsTest --select-class io.kvasir.tornado.AttentionKernelsTest
-    --select-class io.kvasir.tornado.QuantKernelsTest --select-class io.kvasir.tornado.SelectionKernelsTest)
-  [ "$tests" = all ] && selectors+=(--select-class io.kvasir.tornado.TornadoForwardTest)
+  selectors=(--select-package io.kvasir.tornado)
+  [ "$tests" = kernels ] && selectors+=(--include-classname '.*KernelsTest')
   TIMEOUT="$tests_timeout" run_step tests java_run -Dkvasir.fixtures="$kit/tests/fixtures/models" \
     -cp "$kit/tests/classes:$kit/kvasir.jar:$(echo "$kit"/tests/lib/junit-platform-console-standalone-*.jar)" \
     org.junit.platform.console.ConsoleLauncher execute --disable-banner --details=tree "${selectors[@]}"
