@@ -5,6 +5,7 @@ import io.kvasir.compression.cache.KvCache;
 import io.kvasir.compression.cache.KvStorage;
 import io.kvasir.compression.policy.KeptPositions;
 import io.kvasir.compression.policy.KvLayout;
+import io.kvasir.model.ForwardBackend;
 import io.kvasir.model.GenerationRequest;
 import io.kvasir.model.GenerationResult;
 import io.kvasir.model.Generator;
@@ -65,10 +66,13 @@ public final class SpeedBenchmark {
     /**
      * Medians over the repetitions, and every repetition's numbers. Prefill numbers are NaN with a
      * synthetic context. The cache numbers are the last run's; kvEffectiveBits is its bits per cached entry.
+     * The first-call numbers are the warm-up run's: on a device backend they include compiling the
+     * kernels (TornadoVM JIT-compiles each kernel at its first launch), which the medians leave out.
      */
     public record Result(Settings settings, double prefillTokPerSecMedian, double decodeTokPerSecMedian,
                          double selectionShareMedian, double[] prefillTokPerSec, double[] decodeTokPerSec,
-                         double[] selectionShare, long kvBytes, long fullKvBytes, double kvEffectiveBits) {}
+                         double[] selectionShare, long kvBytes, long fullKvBytes, double kvEffectiveBits,
+                         double firstCallPrefillTokPerSec, double firstCallDecodeTokPerSec) {}
 
     /** Hears each finished run: repetition 0 is the warm-up; config indexes the list given to run. */
     @FunctionalInterface
@@ -80,9 +84,10 @@ public final class SpeedBenchmark {
 
     /**
      * Runs every configuration once per repetition, in the order given (alternating); all must share
-     * lengths, repetitions and seed, so they see the same prompt and the same decoded ids.
+     * lengths, repetitions and seed, so they see the same prompt and the same decoded ids. Every run
+     * goes through {@code forward} (the CPU's {@code model.forward()} or a device backend).
      */
-    public static List<Result> run(Model model, List<Settings> configs, Progress progress) {
+    public static List<Result> run(Model model, ForwardBackend forward, List<Settings> configs, Progress progress) {
         Settings first = configs.getFirst();
         for (Settings s : configs) {
             if (s.promptTokens() != first.promptTokens() || s.newTokens() != first.newTokens()
@@ -99,9 +104,12 @@ public final class SpeedBenchmark {
             int[] ids = new SplittableRandom(first.seed() + 1 + rep).ints(first.newTokens(), 0, vocab).toArray();
             for (int i = 0; i < configs.size(); i++) {
                 Settings s = configs.get(i);
-                Run r = s.syntheticContext() ? decodeAtSyntheticContext(model, s, ids) : generate(model, s, prompt, ids);
-                if (rep > 0) { // repetition 0 warms up the JIT
+                Run r = s.syntheticContext() ? decodeAtSyntheticContext(model, forward, s, ids)
+                        : generate(model, forward, s, prompt, ids);
+                if (rep > 0) { // repetition 0 warms up the JIT (and compiles a device backend's kernels)
                     runs.get(i).add(r);
+                } else {
+                    runs.get(i).firstCall = r;
                 }
                 progress.done(rep, i);
             }
@@ -118,6 +126,7 @@ public final class SpeedBenchmark {
 
     private static final class Runs {
         final List<Run> runs = new ArrayList<>();
+        Run firstCall;
 
         void add(Run r) {
             runs.add(r);
@@ -129,25 +138,25 @@ public final class SpeedBenchmark {
             double[] sel = runs.stream().mapToDouble(Run::selectionShare).toArray();
             Run last = runs.getLast();
             return new Result(s, median(p), median(d), median(sel), p, d, sel, last.kvBytes(), last.fullKvBytes(),
-                    last.kvEffectiveBits());
+                    last.kvEffectiveBits(), firstCall.prefillTokPerSec(), firstCall.decodeTokPerSec());
         }
     }
 
-    private static Run generate(Model model, Settings s, int[] prompt, int[] ids) {
+    private static Run generate(Model model, ForwardBackend forward, Settings s, int[] prompt, int[] ids) {
         GenerationRequest request = GenerationRequest.greedy(prompt, s.newTokens())
                 .withCompression(s.compression()).withKvStorage(s.kvStorage()).withForcedIds(ids);
-        GenerationResult r = new Generator(model).generate(request, piece -> {});
+        GenerationResult r = new Generator(model, forward).generate(request, piece -> {});
         return new Run(r.timings().prefillTokensPerSecond(), r.timings().decodeTokensPerSecond(),
                 r.timings().selectionMs() / r.timings().prefillMs(), r.cache().bytesHeld(),
                 r.cache().fullKvEquivalentBytes(), r.cache().effectiveBits());
     }
 
-    private static Run decodeAtSyntheticContext(Model model, Settings s, int[] ids) {
+    private static Run decodeAtSyntheticContext(Model model, ForwardBackend forward, Settings s, int[] ids) {
         KvCache cache = syntheticCache(model.config(), s);
         int n = s.promptTokens();
         long t0 = System.nanoTime();
         for (int i = 0; i < ids.length; i++) {
-            model.forward().decode(ids[i], n + i, cache);
+            forward.decode(ids[i], n + i, cache);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         return new Run(Double.NaN, ids.length / seconds, Double.NaN, cache.bytesHeld(), cache.fullKvEquivalentBytes(),

@@ -5,6 +5,7 @@ import io.kvasir.model.ForwardBackend;
 import io.kvasir.model.ForwardBackendProvider;
 import io.kvasir.model.Model;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
@@ -18,6 +19,11 @@ public final class BackendOption {
 
     /** The backend to generate with; a one-line error for a bad or unusable choice. */
     ForwardBackend create(Model model, KvStorage storage, int maxNewTokens, PrintWriter err) {
+        return create(model, List.of(storage), maxNewTokens, err);
+    }
+
+    /** One backend for runs with each of the given storages (kvasir bench --compare-kv-bits). */
+    ForwardBackend create(Model model, List<KvStorage> storages, int maxNewTokens, PrintWriter err) {
         if (!name.equals("cpu") && !name.equals("tornado") && !name.equals("auto")) {
             throw new IllegalArgumentException("--backend must be cpu, tornado or auto, got '" + name + "'");
         }
@@ -28,8 +34,8 @@ public final class BackendOption {
         String why = provider.isEmpty()
                 ? "this kvasir build has no TornadoVM backend (build with TORNADO_SDK set)"
                 : provider.get().unavailableReason().orElse(null);
-        if (why == null) {
-            why = provider.get().unsupportedStorage(storage, model.config().numLayers()).orElse(null);
+        for (int i = 0; why == null && i < storages.size(); i++) {
+            why = provider.get().unsupportedStorage(storages.get(i), model.config().numLayers()).orElse(null);
         }
         if (why != null) {
             if (name.equals("tornado")) {

@@ -66,6 +66,9 @@ final class BenchCommand implements Callable<Integer> {
     boolean json;
 
     @Mixin
+    BackendOption backend;
+
+    @Mixin
     DebugOption debug;
 
     @Spec
@@ -77,6 +80,11 @@ final class BenchCommand implements Callable<Integer> {
         boolean synthetic = syntheticContext != null;
         if (synthetic && parsed.hasMatchedOption("--prompt-tokens")) {
             throw new IllegalArgumentException("--synthetic-context replaces --prompt-tokens; give one of them");
+        }
+        if (synthetic && !backend.name.equals("cpu")) {
+            // A device backend holds its own copy of the cache, filled by its prefill: a host-side
+            // synthetic cache never reaches it.
+            throw new IllegalArgumentException("--synthetic-context needs --backend cpu; on a device use --prompt-tokens");
         }
         if (compareKvBits != null && (parsed.hasMatchedOption("--kv-bits") || kvStorage.hasByteBudget())) {
             throw new IllegalArgumentException("--compare-kv-bits chooses the widths itself; drop --kv-bits and --kv-budget");
@@ -106,11 +114,17 @@ final class BenchCommand implements Callable<Integer> {
                     configs.add(s);
                 }
             }
-            List<SpeedBenchmark.Result> results = SpeedBenchmark.run(m, configs, (rep, config) -> {
-                err.printf("\r%s run %d/%d: %d of %d configurations done", rep == 0 ? "warm-up" : "measured", rep, reps,
-                        config + 1, configs.size());
-                err.flush();
-            });
+            List<SpeedBenchmark.Result> results;
+            // One backend serves every configuration (a device plan does not depend on the storage width),
+            // but each configuration's storage must be one the backend supports.
+            try (var forward = backend.create(m, configs.stream().map(SpeedBenchmark.Settings::kvStorage).toList(),
+                    newTokens, err)) {
+                results = SpeedBenchmark.run(m, forward, configs, (rep, config) -> {
+                    err.printf("\r%s run %d/%d: %d of %d configurations done", rep == 0 ? "warm-up" : "measured", rep,
+                            reps, config + 1, configs.size());
+                    err.flush();
+                });
+            }
             err.println();
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
@@ -126,6 +140,7 @@ final class BenchCommand implements Callable<Integer> {
         SpeedBenchmark.Settings s = results.getFirst().settings();
         ObjectNode o = Json.object();
         o.put("model", m.dir().toString());
+        o.put("backend", backend.name);
         o.put("threads", Parallel.threads());
         o.put("prompt_tokens", s.promptTokens());
         o.put("synthetic_context", s.syntheticContext());
@@ -149,10 +164,12 @@ final class BenchCommand implements Callable<Integer> {
             o.putNull("prefill_tok_s_median");
         } else {
             o.put("prefill_tok_s_median", r.prefillTokPerSecMedian());
+            o.put("first_call_prefill_tok_s", r.firstCallPrefillTokPerSec());
             o.put("selection_share_of_prefill_median", r.selectionShareMedian());
             o.set("prefill_tok_s", doubles(r.prefillTokPerSec()));
         }
         o.put("decode_tok_s_median", r.decodeTokPerSecMedian());
+        o.put("first_call_decode_tok_s", r.firstCallDecodeTokPerSec());
         o.set("decode_tok_s", doubles(r.decodeTokPerSec()));
         o.put("kv_bytes", r.kvBytes());
         o.put("full_kv_bytes", r.fullKvBytes());
@@ -168,26 +185,29 @@ final class BenchCommand implements Callable<Integer> {
         return a;
     }
 
-    private static void printText(PrintWriter out, Model m, List<SpeedBenchmark.Result> results) {
+    private void printText(PrintWriter out, Model m, List<SpeedBenchmark.Result> results) {
         SpeedBenchmark.Settings s = results.getFirst().settings();
         String context = s.syntheticContext()
                 ? "synthetic context " + s.promptTokens() + " tokens (random K/V, no prefill), " + s.newTokens() + " decode steps"
                 : "prompt " + s.promptTokens() + " tokens, " + s.newTokens() + " new tokens";
-        out.printf("model %s, %d threads, %s, %d runs%s%n", m.dir(), Parallel.threads(), context, s.repetitions(),
+        out.printf("model %s, backend %s, %d threads, %s, %d runs%s%n", m.dir(), backend.name, Parallel.threads(),
+                context, s.repetitions(),
                 results.size() > 1 ? " (configurations alternating within each run)" : "");
         out.printf("method   %s%n", s.compression().method().cliName());
         double reference = results.getFirst().decodeTokPerSecMedian();
         for (SpeedBenchmark.Result r : results) {
             out.printf("storage  %s%n", r.settings().kvStorage().describe());
             if (!s.syntheticContext()) {
-                out.printf("  prefill  %.2f tok/s (median); scoring and selection took %.2f%% of prefill (median)%n",
-                        r.prefillTokPerSecMedian(), 100 * r.selectionShareMedian());
+                out.printf("  prefill  %.2f tok/s (median); scoring and selection took %.2f%% of prefill (median);"
+                                + " first call (warm-up) %.2f tok/s%n",
+                        r.prefillTokPerSecMedian(), 100 * r.selectionShareMedian(), r.firstCallPrefillTokPerSec());
             }
             StringBuilder runs = new StringBuilder();
             for (double d : r.decodeTokPerSec()) {
                 runs.append(String.format(Locale.ROOT, " %.3f", d));
             }
-            out.printf("  decode   %.3f tok/s (median; runs:%s tok/s)%s%n", r.decodeTokPerSecMedian(), runs,
+            out.printf("  decode   %.3f tok/s (median; runs:%s tok/s; first call (warm-up) %.3f tok/s)%s%n",
+                    r.decodeTokPerSecMedian(), runs, r.firstCallDecodeTokPerSec(),
                     results.size() > 1 ? String.format(Locale.ROOT, "; %.3fx the first", r.decodeTokPerSecMedian() / reference) : "");
             out.printf(Locale.ROOT, "  KV cache %s after the run (%s uncompressed), %.2f bits per entry%n",
                     Units.bytes(r.kvBytes()), Units.bytes(r.fullKvBytes()), r.kvEffectiveBits());

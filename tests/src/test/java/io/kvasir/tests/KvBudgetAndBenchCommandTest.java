@@ -86,6 +86,21 @@ class KvBudgetAndBenchCommandTest {
         assertOneLine(run(base, "--synthetic-context", "40", "--prompt-tokens", "8"), "--synthetic-context");
         assertOneLine(run(base, "--compare-kv-bits", "16,4", "--kv-bits", "8"), "--compare-kv-bits");
         assertOneLine(run(base, "--compare-kv-bits", "16,3"), "--compare-kv-bits", "3");
+        assertOneLine(run(base, "--synthetic-context", "40", "--backend", "tornado"), "--synthetic-context", "--backend cpu");
+        assertOneLine(run(base, "--backend", "gpu"), "--backend", "gpu");
+    }
+
+    @Test
+    void promptBenchReportsBackendAndFirstCallApart() throws Exception {
+        Cli r = Cli.run("bench", "--model", MODEL, "--prompt-tokens", "12", "--new-tokens", "3", "--reps", "2", "--json");
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode o = JSON.readTree(r.out());
+        assertEquals("cpu", o.get("backend").asText());
+        // The warm-up run is reported on its own, and is not one of the measured runs.
+        assertEquals(2, o.get("prefill_tok_s").size());
+        assertEquals(2, o.get("decode_tok_s").size());
+        assertTrue(o.get("first_call_prefill_tok_s").asDouble() > 0, r.out());
+        assertTrue(o.get("first_call_decode_tok_s").asDouble() > 0, r.out());
     }
 
     private static Cli run(String[] base, String... extra) {
