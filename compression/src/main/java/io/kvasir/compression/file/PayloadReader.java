@@ -1,0 +1,108 @@
+package io.kvasir.compression.file;
+
+import io.kvasir.compression.cache.StoreSource;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * One head's arrays read back from a payload ({@link PayloadWriter}'s layout), in the order the store
+ * wrote them. Every section is bounds-checked against the payload and its length against what the
+ * store asks for before a byte is read; arrays are copied once out of the (mapped) payload into the
+ * heap arrays the stores compute on.
+ */
+final class PayloadReader implements StoreSource {
+    private final MemorySegment payload;
+    private final PayloadWriter.SavedHead head;
+    private final String where;
+    private int next;
+
+    /**
+     * @param where names the file and head in errors, e.g. "doc.kvc: layer 3 head 1"
+     */
+    PayloadReader(MemorySegment payload, PayloadWriter.SavedHead head, String where) {
+        this.payload = payload;
+        this.head = head;
+        this.where = where;
+    }
+
+    @Override
+    public int length() {
+        return head.length();
+    }
+
+    @Override
+    public int coded() {
+        return head.coded();
+    }
+
+    @Override
+    public int outliers() {
+        return head.outliers();
+    }
+
+    @Override
+    public int[] ints(long n) {
+        int[] a = new int[elements(n)];
+        MemorySegment.copy(payload, PayloadWriter.littleEndian(ValueLayout.JAVA_INT), next(n, Integer.BYTES), a, 0, a.length);
+        return a;
+    }
+
+    @Override
+    public short[] shorts(long n) {
+        short[] a = new short[elements(n)];
+        MemorySegment.copy(payload, PayloadWriter.littleEndian(ValueLayout.JAVA_SHORT), next(n, Short.BYTES), a, 0, a.length);
+        return a;
+    }
+
+    @Override
+    public byte[] bytes(long n) {
+        byte[] a = new byte[elements(n)];
+        MemorySegment.copy(payload, ValueLayout.JAVA_BYTE, next(n, 1), a, 0, a.length);
+        return a;
+    }
+
+    @Override
+    public float[] floats(long n) {
+        float[] a = new float[elements(n)];
+        MemorySegment.copy(payload, PayloadWriter.littleEndian(ValueLayout.JAVA_FLOAT), next(n, Float.BYTES), a, 0, a.length);
+        return a;
+    }
+
+    private int elements(long n) {
+        if (n < 0 || n > Integer.MAX_VALUE - 8) {
+            throw invalid("section " + next + " would hold " + n + " elements");
+        }
+        return (int) n;
+    }
+
+    /** Offset of the next section, checked to hold exactly n elements of the given size inside the payload. */
+    private long next(long n, int elementBytes) {
+        if (next >= head.sections().size()) {
+            throw invalid("has " + head.sections().size() + " sections, its store needs more");
+        }
+        long[] s = head.sections().get(next);
+        long offset = s[0];
+        long length = s[1];
+        if (offset < 0 || length < 0 || offset > payload.byteSize() || length > payload.byteSize() - offset) {
+            throw invalid("section " + next + " (offset " + Long.toUnsignedString(offset) + ", "
+                    + Long.toUnsignedString(length) + " bytes) lies past the end of the " + payload.byteSize() + "-byte payload");
+        }
+        if (length != n * elementBytes) {
+            throw invalid("section " + next + " holds " + length + " bytes, its counts need " + n * elementBytes);
+        }
+        next++;
+        return offset;
+    }
+
+    /** Checks that the store read every section the file lists. */
+    void checkAllRead() {
+        if (next != head.sections().size()) {
+            throw invalid("has " + head.sections().size() + " sections, its store uses " + next);
+        }
+    }
+
+    @Override
+    public IllegalArgumentException invalid(String problem) {
+        return new CacheFileException(where + ": " + problem);
+    }
+}
