@@ -151,8 +151,13 @@ public final class CacheFile {
             try {
                 return TableReader.read(file, io.kvasir.compression.file.fb.CacheFile.getRootAsCacheFile(table),
                         (int) tableLength, model, m, start, size);
+            } catch (CacheFileException e) {
+                throw e;
             } catch (IndexOutOfBoundsException | java.nio.BufferUnderflowException e) {
                 throw bad(file, "corrupt table: an offset or length in it points outside its " + tableLength + " bytes");
+            } catch (IllegalArgumentException e) {
+                // invalid UTF-8 in a string, or a value the stores reject
+                throw bad(file, "corrupt table: " + e.getMessage());
             }
         } catch (IOException e) {
             throw new CacheFileException(file + ": cannot read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");

@@ -23,6 +23,9 @@ import java.util.Map;
  * every vector length is checked against the table's size before anything is allocated from it.
  */
 final class TableReader {
+    /** Largest residual a file may state: far beyond any useful one, small enough to allocate. */
+    static final long MAX_RESIDUAL = 1 << 16;
+
     private TableReader() {}
 
     static SavedContext read(Path file, CacheFile t, int tableLength, ModelIdentity model, MemorySegment mapped,
@@ -39,7 +42,7 @@ final class TableReader {
                     + Math.max(0, fileSize - payloadStart) + " (truncated or extended)");
         }
         KvLayout layout = new KvLayout(model.layers(), model.kvHeads(), model.queryHeads(), model.headDim(), gqaMode(file, t.gqaMode()));
-        KvStorage storage = storage(file, t);
+        KvStorage storage = storage(file, t, model.layers(), model.headDim());
         int[] ids = new int[vectorLength(file, "context ids", t.contextIdsLength(), tableLength, Integer.BYTES)];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = t.contextIds(i);
@@ -99,7 +102,7 @@ final class TableReader {
         return (int) value;
     }
 
-    private static KvStorage storage(Path file, CacheFile t) {
+    private static KvStorage storage(Path file, CacheFile t, int layers, int headDim) {
         QuantScheme scheme;
         try {
             scheme = QuantScheme.parse(String.valueOf(t.scheme()));
@@ -109,10 +112,17 @@ final class TableReader {
         if (scheme == QuantScheme.REFERENCE) {
             throw bad(file, "states --quant reference storage, which cache files do not hold");
         }
+        if (t.group() > headDim || t.residual() > MAX_RESIDUAL) {
+            // Both size the stores' residual buffers: bounded before anything is allocated from them.
+            throw bad(file, "quantization group " + t.group() + " or residual " + t.residual() + " out of range (group at most the head"
+                    + " dimension " + headDim + ", residual at most " + MAX_RESIDUAL + ")");
+        }
         try {
-            return new KvStorage(t.bits(), scheme, Math.toIntExact(t.group()), Math.toIntExact(t.residual()),
+            KvStorage s = new KvStorage(t.bits(), scheme, (int) t.group(), (int) t.residual(),
                     t.outlierThreshold(), Math.toIntExact(t.layerQuantBegin()), Math.toIntExact(t.layerQuantEnd()),
                     t.layerQuantBits(), t.layerQuantInverted());
+            s.check(layers, headDim);
+            return s;
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw bad(file, "invalid KV storage: " + e.getMessage());
         }
