@@ -107,7 +107,7 @@ final class TableReader {
         try {
             scheme = QuantScheme.parse(String.valueOf(t.scheme()));
         } catch (IllegalArgumentException e) {
-            throw bad(file, "unknown quantization scheme '" + t.scheme() + "'");
+            throw bad(file, "unknown quantization scheme " + shown(t.scheme()));
         }
         if (scheme == QuantScheme.REFERENCE) {
             throw bad(file, "states --quant reference storage, which cache files do not hold");
@@ -134,7 +134,7 @@ final class TableReader {
                 return m;
             }
         }
-        throw bad(file, "unknown GQA layout '" + name + "'");
+        throw bad(file, "unknown GQA layout " + shown(name));
     }
 
     /** A vector's length, checked to fit the table (each element at least elementBytes) before it sizes anything. */
@@ -159,7 +159,17 @@ final class TableReader {
     }
 
     private static String abbreviate(String fingerprint) {
-        return fingerprint == null ? "none" : fingerprint.length() > 12 ? fingerprint.substring(0, 12) + "…" : fingerprint;
+        return fingerprint == null ? "none" : shown(fingerprint.length() > 12 ? fingerprint.substring(0, 12) + "…" : fingerprint);
+    }
+
+    /** Text from the file as an error shows it: quoted, control characters as '?', at most 40 characters. */
+    private static String shown(String text) {
+        if (text == null) {
+            return "(none)";
+        }
+        String cut = text.length() > 40 ? text.substring(0, 40) + "…" : text;
+        return "'" + cut.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append) + "'";
     }
 
     private static CacheFileException bad(Path file, String problem) {
