@@ -54,4 +54,15 @@ class FuzzFindingsTest {
         assertTrue(e.getMessage().contains("does not compile: Unknown character property name"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
     }
+
+    /** A cache file whose GQA layout string held newlines: the error echoed them, two lines instead of one. */
+    @Test
+    void cacheFileTextWithControlCharactersIsShownOnOneLine() throws IOException {
+        Path file = dir.resolve("cache.kvc");
+        Files.copy(Path.of("src/test/resources/io/kvasir/fuzz/CacheFileFuzzTestInputs/read/gqa-layout-with-control-characters"), file);
+        var e = assertThrows(io.kvasir.compression.file.CacheFileException.class,
+                () -> io.kvasir.compression.file.CacheFile.read(file, CacheFileFuzzTest.MODEL));
+        assertTrue(e.getMessage().startsWith(file + ": unknown GQA layout 'NATIVE?"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
 }
