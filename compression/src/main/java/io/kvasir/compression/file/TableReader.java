@@ -23,7 +23,7 @@ import java.util.Map;
  * every vector length is checked against the table's size before anything is allocated from it.
  */
 final class TableReader {
-    /** Largest residual a file may state: far beyond any useful one, small enough to allocate. */
+    /** Largest group or residual a file may state: far beyond any useful one, small enough to allocate. */
     static final long MAX_RESIDUAL = 1 << 16;
 
     private TableReader() {}
@@ -112,10 +112,11 @@ final class TableReader {
         if (scheme == QuantScheme.REFERENCE) {
             throw bad(file, "states --quant reference storage, which cache files do not hold");
         }
-        if (t.group() > headDim || t.residual() > MAX_RESIDUAL) {
-            // Both size the stores' residual buffers: bounded before anything is allocated from them.
-            throw bad(file, "quantization group " + t.group() + " or residual " + t.residual() + " out of range (group at most the head"
-                    + " dimension " + headDim + ", residual at most " + MAX_RESIDUAL + ")");
+        if (t.group() > MAX_RESIDUAL || t.residual() > MAX_RESIDUAL) {
+            // Both size the stores' residual buffers: bounded before anything is allocated from them (a quantized
+            // layer's group must also divide the head dimension: KvStorage.check below).
+            throw bad(file, "quantization group " + t.group() + " or residual " + t.residual() + " out of range (at most "
+                    + MAX_RESIDUAL + ")");
         }
         try {
             KvStorage s = new KvStorage(t.bits(), scheme, (int) t.group(), (int) t.residual(),
