@@ -65,4 +65,14 @@ class FuzzFindingsTest {
         assertTrue(e.getMessage().startsWith(file + ": unknown GQA layout 'NATIVE?"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
     }
+
+    /** A kvquant head stating 704 million outliers: the array was allocated before its section was checked. */
+    @Test
+    void cacheFileCountIsCheckedAgainstItsSectionBeforeAllocating() throws IOException {
+        Path file = dir.resolve("cache.kvc");
+        Files.copy(Path.of("src/test/resources/io/kvasir/fuzz/CacheFileFuzzTestInputs/read/huge-outlier-count"), file);
+        var e = assertThrows(io.kvasir.compression.file.CacheFileException.class,
+                () -> io.kvasir.compression.file.CacheFile.read(file, CacheFileFuzzTest.MODEL));
+        assertEquals(file + ": layer 0 head 0: section 9 holds 140 bytes, its counts need 1409286144", e.getMessage());
+    }
 }

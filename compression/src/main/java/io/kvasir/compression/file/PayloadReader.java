@@ -42,41 +42,44 @@ final class PayloadReader implements StoreSource {
 
     @Override
     public int[] ints(long n) {
-        int[] a = new int[elements(n)];
-        MemorySegment.copy(payload, PayloadWriter.littleEndian(ValueLayout.JAVA_INT), next(n, Integer.BYTES), a, 0, a.length);
+        long at = next(n, Integer.BYTES); // checked before n sizes anything
+        int[] a = new int[(int) n];
+        MemorySegment.copy(payload, PayloadWriter.littleEndian(ValueLayout.JAVA_INT), at, a, 0, a.length);
         return a;
     }
 
     @Override
     public short[] shorts(long n) {
-        short[] a = new short[elements(n)];
-        MemorySegment.copy(payload, PayloadWriter.littleEndian(ValueLayout.JAVA_SHORT), next(n, Short.BYTES), a, 0, a.length);
+        long at = next(n, Short.BYTES); // checked before n sizes anything
+        short[] a = new short[(int) n];
+        MemorySegment.copy(payload, PayloadWriter.littleEndian(ValueLayout.JAVA_SHORT), at, a, 0, a.length);
         return a;
     }
 
     @Override
     public byte[] bytes(long n) {
-        byte[] a = new byte[elements(n)];
-        MemorySegment.copy(payload, ValueLayout.JAVA_BYTE, next(n, 1), a, 0, a.length);
+        long at = next(n, 1); // checked before n sizes anything
+        byte[] a = new byte[(int) n];
+        MemorySegment.copy(payload, ValueLayout.JAVA_BYTE, at, a, 0, a.length);
         return a;
     }
 
     @Override
     public float[] floats(long n) {
-        float[] a = new float[elements(n)];
-        MemorySegment.copy(payload, PayloadWriter.littleEndian(ValueLayout.JAVA_FLOAT), next(n, Float.BYTES), a, 0, a.length);
+        long at = next(n, Float.BYTES); // checked before n sizes anything
+        float[] a = new float[(int) n];
+        MemorySegment.copy(payload, PayloadWriter.littleEndian(ValueLayout.JAVA_FLOAT), at, a, 0, a.length);
         return a;
     }
 
-    private int elements(long n) {
+    /**
+     * Offset of the next section, checked to hold exactly n elements of the given size inside the payload, so
+     * that n (from the file's counts) is at most the payload's size.
+     */
+    private long next(long n, int elementBytes) {
         if (n < 0 || n > Integer.MAX_VALUE - 8) {
             throw invalid("section " + next + " would hold " + n + " elements");
         }
-        return (int) n;
-    }
-
-    /** Offset of the next section, checked to hold exactly n elements of the given size inside the payload. */
-    private long next(long n, int elementBytes) {
         if (next >= head.sections().size()) {
             throw invalid("has " + head.sections().size() + " sections, its store needs more");
         }
