@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kvasir.compression.file.CacheFile;
+import io.kvasir.compression.file.CacheFileException;
 import io.kvasir.tokenizer.TokenizerFormatException;
 import io.kvasir.tokenizer.Tokenizer;
 import java.io.IOException;
@@ -59,9 +61,7 @@ class FuzzFindingsTest {
     @Test
     void cacheFileTextWithControlCharactersIsShownOnOneLine() throws IOException {
         Path file = dir.resolve("cache.kvc");
-        Files.copy(Path.of("src/test/resources/io/kvasir/fuzz/CacheFileFuzzTestInputs/read/gqa-layout-with-control-characters"), file);
-        var e = assertThrows(io.kvasir.compression.file.CacheFileException.class,
-                () -> io.kvasir.compression.file.CacheFile.read(file, CacheFileFuzzTest.MODEL));
+        var e = refusedCacheFile("gqa-layout-with-control-characters", file);
         assertTrue(e.getMessage().startsWith(file + ": unknown GQA layout 'NATIVE?"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
     }
@@ -70,9 +70,13 @@ class FuzzFindingsTest {
     @Test
     void cacheFileCountIsCheckedAgainstItsSectionBeforeAllocating() throws IOException {
         Path file = dir.resolve("cache.kvc");
-        Files.copy(Path.of("src/test/resources/io/kvasir/fuzz/CacheFileFuzzTestInputs/read/huge-outlier-count"), file);
-        var e = assertThrows(io.kvasir.compression.file.CacheFileException.class,
-                () -> io.kvasir.compression.file.CacheFile.read(file, CacheFileFuzzTest.MODEL));
+        var e = refusedCacheFile("huge-outlier-count", file);
         assertEquals(file + ": layer 0 head 0: section 9 holds 140 bytes, its counts need 1409286144", e.getMessage());
+    }
+
+    /** The error reading a copy (at file) of a CacheFileFuzzTest seed. */
+    private static CacheFileException refusedCacheFile(String seed, Path file) throws IOException {
+        Files.copy(Path.of("src/test/resources/io/kvasir/fuzz/CacheFileFuzzTestInputs/read", seed), file);
+        return assertThrows(CacheFileException.class, () -> CacheFile.read(file, CacheFileFuzzTest.MODEL));
     }
 }
