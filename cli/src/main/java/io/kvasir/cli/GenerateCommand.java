@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
             "  kvasir generate --model DIR --chat --prompt 'Write a haiku' --temperature 0.7 --seed 1",
             "  kvasir generate --model DIR --prompt-file long.txt --max-new-tokens 64 --json",
             "  kvasir generate --model DIR --load doc.kvc --prompt 'Who wrote it?'",
-            "  kvasir generate --model DIR --context-file doc.txt --method snapkv --questions-file q.jsonl"})
+            "  kvasir generate --model DIR --load doc.kvc --questions-file q.jsonl"})
 final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;

@@ -19,8 +19,8 @@ import picocli.CommandLine.Spec;
             "The file holds the model and tokenizer fingerprints, the context's ids, the method and its parameters,"
                     + " the storage and the cache itself; it is only loaded by the same model and tokenizer.",
             "Examples:",
-            "  kvasir prefill --model DIR --context-file doc.txt --method snapkv --budget 512 --save doc.kvc",
-            "  kvasir prefill --model DIR --context-file doc.txt --kv-bits 4 --save doc.kvc"})
+            "  kvasir prefill --model DIR --context-file doc.txt --save doc.kvc",
+            "  kvasir prefill -m DIR --context-file doc.txt --method snapkv --save doc.kvc"})
 final class PrefillCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;
