@@ -138,6 +138,23 @@ class CacheFileCorruptionTest {
         refused(write("length.kvc", longer), identity, "its counts need");
     }
 
+    /** A NaN in the payload (here the first key of a half-precision head) would poison every later logit. */
+    @Test
+    void nonFiniteValueInThePayload() throws IOException {
+        try (Model model = Model.load(Fixtures.model("llama-gqa-bf16"))) {
+            int[] ids = Fixtures.ints(Fixtures.json(CompressionEquivalenceTest.DIR.resolve("llama-gqa-bf16.json")).get("prompt_ids"));
+            KvCache cache = new Generator(model).prefillContext(GenerationRequest.greedy(ids, 4).withKvStorage(KvStorage.F16));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            CacheFile.write(out, identity, new SavedContext(ids, "full", Map.of(), cache));
+            byte[] b = out.toByteArray();
+            long table = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getInt(12);
+            // payload: head (0, 0)'s positions (4 bytes per entry, padded to 8), then its keys
+            int keys = (int) ((16 + table + 63) / 64 * 64 + (4L * cache.head(0, 0).length() + 7) / 8 * 8);
+            ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putShort(keys, (short) 0x7E00);
+            refused(write("nan.kvc", b), identity, "layer 0 head 0: section 1 element 0 is not a finite number");
+        }
+    }
+
     private static long payloadStart() {
         return (16 + tableLength + 63) / 64 * 64;
     }

@@ -53,6 +53,12 @@ final class PayloadReader implements StoreSource {
         long at = next(n, Short.BYTES); // checked before n sizes anything
         short[] a = new short[(int) n];
         MemorySegment.copy(payload, PayloadWriter.littleEndian(ValueLayout.JAVA_SHORT), at, a, 0, a.length);
+        // Every 16-bit array a store saves holds halves (K, V, scales, zeros, residual, outliers).
+        for (int i = 0; i < a.length; i++) {
+            if ((a[i] & 0x7C00) == 0x7C00) {
+                throw nonFinite(i);
+            }
+        }
         return a;
     }
 
@@ -69,6 +75,11 @@ final class PayloadReader implements StoreSource {
         long at = next(n, Float.BYTES); // checked before n sizes anything
         float[] a = new float[(int) n];
         MemorySegment.copy(payload, PayloadWriter.littleEndian(ValueLayout.JAVA_FLOAT), at, a, 0, a.length);
+        for (int i = 0; i < a.length; i++) {
+            if (!Float.isFinite(a[i])) {
+                throw nonFinite(i);
+            }
+        }
         return a;
     }
 
@@ -97,6 +108,14 @@ final class PayloadReader implements StoreSource {
         return offset;
     }
 
+    /**
+     * A NaN or infinity in the cache would make every later logit NaN, far from its cause: refused here,
+     * naming the section (the one just read).
+     */
+    private CacheFileException nonFinite(int element) {
+        return invalid("section " + (next - 1) + " element " + element + " is not a finite number");
+    }
+
     /** Checks that the store read every section the file lists. */
     void checkAllRead() {
         if (next != head.sections().size()) {
@@ -105,7 +124,7 @@ final class PayloadReader implements StoreSource {
     }
 
     @Override
-    public IllegalArgumentException invalid(String problem) {
+    public CacheFileException invalid(String problem) {
         return new CacheFileException(where + ": " + problem);
     }
 }
