@@ -117,7 +117,7 @@ public final class RunMetadata {
      * A cheap identity of the weights: hashing whole multi-GB files would take longer than many runs, while
      * the header (names, shapes, dtypes, offsets) plus sampled blocks tell apart fine-tunes of one architecture.
      */
-    static String fingerprint(Path modelDir) {
+    public static String fingerprint(Path modelDir) {
         MessageDigest md = digest();
         try {
             md.update(Files.readAllBytes(modelDir.resolve("config.json")));

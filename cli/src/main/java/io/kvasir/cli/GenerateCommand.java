@@ -2,8 +2,11 @@ package io.kvasir.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvasir.bench.JsonlFile;
 import io.kvasir.bench.Utf8File;
 import io.kvasir.compression.CompressionConfig;
+import io.kvasir.compression.file.CacheFile;
+import io.kvasir.compression.file.SavedContext;
 import io.kvasir.model.GenerationRequest;
 import io.kvasir.model.GenerationResult;
 import io.kvasir.model.Generator;
@@ -32,7 +35,9 @@ import picocli.CommandLine.Spec;
             "Examples:",
             "  kvasir generate --model DIR --prompt 'The capital of France is'",
             "  kvasir generate --model DIR --chat --prompt 'Write a haiku' --temperature 0.7 --seed 1",
-            "  kvasir generate --model DIR --prompt-file long.txt --max-new-tokens 64 --json"})
+            "  kvasir generate --model DIR --prompt-file long.txt --max-new-tokens 64 --json",
+            "  kvasir generate --model DIR --load doc.kvc --prompt 'Who wrote it?'",
+            "  kvasir generate --model DIR --load doc.kvc --questions-file q.jsonl"})
 final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;
@@ -47,6 +52,26 @@ final class GenerateCommand implements Callable<Integer> {
         @Option(names = "--prompt-file", paramLabel = "FILE", description = "Read the prompt from a UTF-8 file ('-': standard input).")
         Path file;
 
+        @Option(names = "--questions-file", paramLabel = "FILE", description = "JSONL, one {\"question\": TEXT} per line, each"
+                + " answered from the same compressed context (needs --load or --context-file); prints one JSON object per"
+                + " answer, one per line (the --json fields plus index and question).")
+        Path questionsFile;
+
+        /** The questions of --questions-file, or the one prompt. */
+        List<String> questions() {
+            if (questionsFile == null) {
+                return List.of(read());
+            }
+            List<String> out = new ArrayList<>();
+            for (JsonlFile.Line line : JsonlFile.read(questionsFile)) {
+                out.add(line.requireText("question"));
+            }
+            if (out.isEmpty()) {
+                throw new IllegalArgumentException("--questions-file " + questionsFile + ": no questions");
+            }
+            return out;
+        }
+
         String read() {
             if (text != null) {
                 return text;
@@ -60,6 +85,26 @@ final class GenerateCommand implements Callable<Integer> {
             }
         }
     }
+
+    @ArgGroup(exclusive = true)
+    ContextSource context;
+
+    static final class ContextSource {
+        @Option(names = "--load", paramLabel = "FILE", description = "Answer from a cache file written by 'kvasir prefill'"
+                + " without reading the context again (the file's compression and storage apply). The prompt is the"
+                + " question, tokenized without BOS.")
+        Path load;
+
+        @Option(names = "--context-file", paramLabel = "FILE", description = "A context (UTF-8), tokenized alone with BOS;"
+                + " the prompt is the question, tokenized without BOS.")
+        Path file;
+    }
+
+    @Option(names = "--compress", paramLabel = "WHAT", defaultValue = "context", description = "With --context-file:"
+            + " 'context' compresses the context alone and decodes the question after it, uncompressed (what --load"
+            + " reuses; kvpress's default), 'context+question' compresses both together, the question inside the"
+            + " observation window (the reference repositories' way) (default: ${DEFAULT-VALUE}).")
+    String compress;
 
     @Option(names = "--chat", description = "Wrap the prompt as a user message with the model's chat template"
             + " (tokenizer_config.json chat_template) and add the generation prompt.")
@@ -122,6 +167,9 @@ final class GenerateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--max-new-tokens must be >= 0, got " + maxNewTokens);
         }
         if (keptMap != null) WritableCheck.file(keptMap, "--kept-map");
+        if (context != null || prompt.questionsFile != null) {
+            return answerFromContext(setup, sampling);
+        }
         String text = prompt.read();
         PrintWriter out = spec.commandLine().getOut();
         try (Model m = model.load()) {
@@ -142,26 +190,121 @@ final class GenerateCommand implements Callable<Integer> {
             if (keptMap != null) {
                 KvReport.writeKeptMap(keptMap, m, config, r);
             }
-            KvReport.widthWarning(r.cache())
-                    .ifPresent(w -> spec.commandLine().getErr().println("kvasir generate: warning: " + w));
-            if (json) {
-                ObjectNode o = toJson(r, config);
-                if (chosen.planned()) {
-                    ((ObjectNode) o.get("kv")).set("budget_plan", KvReport.plan(chosen.plan()));
+            report(r, json ? toJson(r, config, chosen) : null);
+        }
+        return 0;
+    }
+
+    /**
+     * --load, --context-file and --questions-file: every question answered from one compressed context (loaded,
+     * or prefilled once with --compress context), or with --compress context+question compressed with each.
+     */
+    private Integer answerFromContext(CacheSetup setup, SamplingSettings sampling) {
+        if (context == null) {
+            throw new IllegalArgumentException("--questions-file needs --load or --context-file (the context the questions share)");
+        }
+        if (chat || system != null || keptMap != null) {
+            throw new IllegalArgumentException("--chat, --system and --kept-map cannot be combined with --load or --context-file");
+        }
+        if (!backend.name.equals("cpu")) {
+            throw new IllegalArgumentException("--load and --context-file run on --backend cpu, got '" + backend.name + "'");
+        }
+        boolean withQuestion = switch (compress) {
+            case "context" -> false;
+            case "context+question" -> true;
+            default -> throw new IllegalArgumentException("--compress must be context or context+question, got '" + compress + "'");
+        };
+        if (withQuestion && context.load != null) {
+            throw new IllegalArgumentException("--compress context+question needs --context-file: a loaded cache was compressed"
+                    + " without the question");
+        }
+        List<String> questions = prompt.questions();
+        boolean many = prompt.questionsFile != null;
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (Model m = model.load()) {
+            Generator g = new Generator(m);
+            long t0 = System.nanoTime();
+            SavedContext saved = context.load != null ? CacheFile.read(context.load, ContextCache.identity(m)) : null;
+            int[] contextIds = saved != null ? saved.contextIds() : ContextCache.contextIds(m, context.file);
+            CacheSetup.Chosen chosen = setup.forPrompt(m, contextIds.length, maxNewTokens, err);
+            if (saved == null && !withQuestion) {
+                Activity.set("compressing a " + contextIds.length + "-token context");
+                saved = ContextCache.prefill(g, contextIds, chosen, maxNewTokens);
+            }
+            double contextMs = (System.nanoTime() - t0) / 1e6;
+            for (int i = 0; i < questions.size(); i++) {
+                int[] q = ContextCache.questionIds(m, questions.get(i));
+                Activity.set("answering question " + (i + 1) + " of " + questions.size());
+                GenerationResult r;
+                if (withQuestion) {
+                    var req = new GenerationRequest(concat(contextIds, q), maxNewTokens, sampling, stops, chosen.compression(),
+                            chosen.storage(), null, null);
+                    r = g.generate(req, streamTo(out, many));
+                } else {
+                    var req = new GenerationRequest(q, maxNewTokens, sampling, stops, chosen.compression(), chosen.storage(),
+                            null, null);
+                    r = g.answer(saved.copy(), req, streamTo(out, many));
                 }
-                out.println(Json.write(o));
-            } else {
-                out.println();
-                var t = r.timings();
-                spec.commandLine().getErr().printf("[%d prompt tokens, %d new tokens; prefill %.1f tok/s, decode %.1f tok/s;"
-                                + " KV %s (%s uncompressed), %.2f bits per entry at --kv-bits %d; %s; stop: %s]%n", ids.length,
-                        r.outputIds().length, t.prefillTokensPerSecond(), t.decodeTokensPerSecond(),
-                        Units.bytes(r.cache().bytesHeld()), Units.bytes(r.cache().fullKvEquivalentBytes()),
-                        r.cache().effectiveBits(), r.cache().storage().bits(), MemoryReport.summary(r.memory()),
-                        r.stopReason());
+                ObjectNode o = json || many ? toJson(r, chosen.compression(), chosen) : null;
+                if (o != null && saved != null) {
+                    ((ObjectNode) o.get("kv")).put("method", saved.method());
+                    ((ObjectNode) o.get("kv")).set("params", Json.MAPPER.valueToTree(saved.parameters()));
+                }
+                if (o != null) {
+                    o.put("compress", compress);
+                    o.put("context_tokens", contextIds.length);
+                    o.put("context_ms", withQuestion ? 0 : contextMs);
+                }
+                if (many) {
+                    o.put("index", i);
+                    o.put("question", questions.get(i));
+                    out.println(Json.line(o));
+                    out.flush();
+                } else {
+                    report(r, o);
+                }
+            }
+            if (many) {
+                err.printf("[%d questions from one %d-token context, %s in %.0f ms]%n", questions.size(), contextIds.length,
+                        context.load != null ? "loaded" : withQuestion ? "compressed with each question" : "compressed once",
+                        contextMs);
             }
         }
         return 0;
+    }
+
+    private static int[] concat(int[] a, int[] b) {
+        int[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    private java.util.function.Consumer<String> streamTo(PrintWriter out, boolean many) {
+        return piece -> {
+            if (!json && !many) {
+                out.print(piece);
+                out.flush();
+            }
+        };
+    }
+
+    /** Prints one result: its JSON object, or (streamed already) a newline and the summary line on stderr. */
+    private void report(GenerationResult r, ObjectNode o) {
+        PrintWriter out = spec.commandLine().getOut();
+        KvReport.widthWarning(r.cache())
+                .ifPresent(w -> spec.commandLine().getErr().println("kvasir generate: warning: " + w));
+        if (o != null) {
+            out.println(Json.write(o));
+            return;
+        }
+        out.println();
+        var t = r.timings();
+        spec.commandLine().getErr().printf("[%d prompt tokens, %d new tokens; prefill %.1f tok/s, decode %.1f tok/s;"
+                        + " KV %s (%s uncompressed), %.2f bits per entry at --kv-bits %d; %s; stop: %s]%n",
+                r.promptIds().length, r.outputIds().length, t.prefillTokensPerSecond(), t.decodeTokensPerSecond(),
+                Units.bytes(r.cache().bytesHeld()), Units.bytes(r.cache().fullKvEquivalentBytes()),
+                r.cache().effectiveBits(), r.cache().storage().bits(), MemoryReport.summary(r.memory()), r.stopReason());
     }
 
     private int[] encodePrompt(Model m, String text) {
@@ -182,7 +325,7 @@ final class GenerateCommand implements Callable<Integer> {
         return m.tokenizer().encode(template.render(messages, true), false);
     }
 
-    private ObjectNode toJson(GenerationResult r, CompressionConfig config) {
+    private ObjectNode toJson(GenerationResult r, CompressionConfig config, CacheSetup.Chosen chosen) {
         ObjectNode o = Json.object();
         o.set("prompt_ids", Json.array(r.promptIds()));
         o.set("output_ids", Json.array(r.outputIds()));
@@ -207,6 +350,9 @@ final class GenerateCommand implements Callable<Integer> {
         timings.put("decode_tok_s", t.decodeTokensPerSecond());
         o.set("kv", KvReport.json(config, r.cache(), r.promptIds().length));
         o.set("memory", MemoryReport.json(r.memory()));
+        if (chosen.planned()) {
+            ((ObjectNode) o.get("kv")).set("budget_plan", KvReport.plan(chosen.plan()));
+        }
         return o;
     }
 }

@@ -32,4 +32,13 @@ final class Json {
             throw new IllegalStateException(e);
         }
     }
+
+    /** One line of JSONL: the object without indentation. */
+    static String line(Object node) {
+        try {
+            return MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
             "Pure-Java LLM inference with a small KV cache.",
             "Runs Llama-3 / Mistral / Qwen2 models from Hugging Face folders (config.json, *.safetensors,"
                     + " tokenizer.json) on the CPU (Vector API)."},
-        subcommands = {GenerateCommand.class, TokenizeCommand.class, InspectCommand.class, BenchCommand.class,
+        subcommands = {GenerateCommand.class, PrefillCommand.class, TokenizeCommand.class, InspectCommand.class, BenchCommand.class,
             DemoCommand.class, LongBenchCommand.class, LongBenchScoreCommand.class, NeedleCommand.class, RulerCommand.class,
             CompareCommand.class, KeptCommand.class,
             CommandLine.HelpCommand.class},

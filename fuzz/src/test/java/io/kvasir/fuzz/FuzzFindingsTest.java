@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kvasir.compression.file.CacheFile;
+import io.kvasir.compression.file.CacheFileException;
 import io.kvasir.tokenizer.TokenizerFormatException;
 import io.kvasir.tokenizer.Tokenizer;
 import java.io.IOException;
@@ -53,5 +55,28 @@ class FuzzFindingsTest {
         assertTrue(e.getMessage().startsWith(dir.resolve("tokenizer.json") + ": regex "), e.getMessage());
         assertTrue(e.getMessage().contains("does not compile: Unknown character property name"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    /** A cache file whose GQA layout string held newlines: the error echoed them, two lines instead of one. */
+    @Test
+    void cacheFileTextWithControlCharactersIsShownOnOneLine() throws IOException {
+        Path file = dir.resolve("cache.kvc");
+        var e = refusedCacheFile("gqa-layout-with-control-characters", file);
+        assertTrue(e.getMessage().startsWith(file + ": unknown GQA layout 'NATIVE?"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    /** A kvquant head stating 704 million outliers: the array was allocated before its section was checked. */
+    @Test
+    void cacheFileCountIsCheckedAgainstItsSectionBeforeAllocating() throws IOException {
+        Path file = dir.resolve("cache.kvc");
+        var e = refusedCacheFile("huge-outlier-count", file);
+        assertEquals(file + ": layer 0 head 0: section 9 holds 140 bytes, its counts need 1409286144", e.getMessage());
+    }
+
+    /** The error reading a copy (at file) of a CacheFileFuzzTest seed. */
+    private static CacheFileException refusedCacheFile(String seed, Path file) throws IOException {
+        Files.copy(Path.of("src/test/resources/io/kvasir/fuzz/CacheFileFuzzTestInputs/read", seed), file);
+        return assertThrows(CacheFileException.class, () -> CacheFile.read(file, CacheFileFuzzTest.MODEL));
     }
 }

@@ -33,16 +33,69 @@ public final class Generator {
      * complete characters and cannot be part of a stop string.
      */
     public GenerationResult generate(GenerationRequest req, Consumer<String> onText) {
-        ModelConfig c = model.config();
         int[] prompt = req.promptIds();
-        if (c.slidingWindow() != null && prompt.length + req.maxNewTokens() > c.slidingWindow()) {
-            throw new ModelFormatException(model.dir().resolve("config.json") + ": sliding_window " + c.slidingWindow()
-                    + " is active and kvasir implements full attention only, which matches it up to the window; "
-                    + prompt.length + " prompt + " + req.maxNewTokens() + " new tokens exceed it");
-        }
+        checkWindow(prompt.length + req.maxNewTokens());
         CacheSession session = CacheSession.of(model, req);
         KvCache cache = session.cache();
         TimedPolicy policy = new TimedPolicy(session.policy());
+        long t0 = System.nanoTime();
+        float[] logits = req.maxNewTokens() > 0 ? checkFinite(forward.prefill(prompt, cache, policy), req, List.of()) : null;
+        long prefillNanos = System.nanoTime() - t0;
+        long prefillBytes = req.maxNewTokens() > 0 ? forward.prefillBytes(prompt.length, policy) : 0;
+        return decodeLoop(req, cache, prompt.length, logits, prefillNanos, policy.millis(), prefillBytes, onText);
+    }
+
+    /**
+     * Prefills only a context, compressed by the request's method with no question in view
+     * ({@code --compress context}): the cache a cache file saves and every question is answered from.
+     */
+    public KvCache prefillContext(GenerationRequest context) {
+        checkWindow(context.promptIds().length + context.maxNewTokens());
+        CacheSession session = CacheSession.of(model, context);
+        checkFinite(forward.prefill(context.promptIds(), session.cache(), session.policy()), context, List.of());
+        return session.cache();
+    }
+
+    /**
+     * Answers a question from a cache that holds a context ({@link #prefillContext}, or one loaded from a
+     * file): the question's tokens are decoded into the cache one at a time after the context, uncompressed,
+     * then the answer is generated. The cache is appended to: pass a copy to keep the context for the next
+     * question. The timings' prefill is the question's decode.
+     */
+    public GenerationResult answer(KvCache cache, GenerationRequest question, Consumer<String> onText) {
+        int[] ids = question.promptIds();
+        if (ids.length == 0) {
+            throw new IllegalArgumentException("the question is empty (0 tokens)");
+        }
+        int start = cache.tokensSeen();
+        checkWindow(start + ids.length + question.maxNewTokens());
+        long t0 = System.nanoTime();
+        float[] logits = null;
+        for (int i = 0; i < ids.length; i++) {
+            logits = checkFinite(forward.decode(ids[i], start + i, cache), question, List.of());
+        }
+        long prefillNanos = System.nanoTime() - t0;
+        return decodeLoop(question, cache, start + ids.length, logits, prefillNanos, 0, 0, onText);
+    }
+
+    private void checkWindow(int tokens) {
+        ModelConfig c = model.config();
+        if (c.slidingWindow() != null && tokens > c.slidingWindow()) {
+            throw new ModelFormatException(model.dir().resolve("config.json") + ": sliding_window " + c.slidingWindow()
+                    + " is active and kvasir implements full attention only, which matches it up to the window; "
+                    + tokens + " prompt and new tokens exceed it");
+        }
+    }
+
+    /**
+     * Samples up to the request's new tokens, starting from the logits of the token before position
+     * {@code next}, decoding each into the cache at the following position. {@code prefillBytes}: what
+     * the prompt's prefill allocated (0 for a question decoded into a context's cache).
+     */
+    private GenerationResult decodeLoop(GenerationRequest req, KvCache cache, int next, float[] logits, long prefillNanos,
+                                        double selectionMs, long prefillBytes, Consumer<String> onText) {
+        ModelConfig c = model.config();
+        int[] prompt = req.promptIds();
         Set<Integer> eos = new HashSet<>(c.eosTokenIds());
         for (int e : req.extraEosIds()) eos.add(e);
         Sampler sampler = new Sampler(req.sampling());
@@ -52,11 +105,7 @@ public final class Generator {
         List<Integer> output = new ArrayList<>();
         List<GenerationResult.Step> steps = new ArrayList<>();
 
-        long t0 = System.nanoTime();
-        float[] logits = req.maxNewTokens() > 0 ? checkFinite(forward.prefill(prompt, cache, policy), req, List.of()) : null;
-        long t1 = System.nanoTime();
         long kvAfterPrefill = cache.bytesHeld();
-        long prefillBytes = req.maxNewTokens() > 0 ? forward.prefillBytes(prompt.length, policy) : 0;
         long decodeNanos = 0;
         int decoded = 0;
         String reason = req.forcedIds() != null ? "forced" : "max-new-tokens";
@@ -87,7 +136,7 @@ public final class Generator {
                 break;
             }
             long s = System.nanoTime();
-            logits = checkFinite(forward.decode(id, prompt.length + i, cache), req, output);
+            logits = checkFinite(forward.decode(id, next + i, cache), req, output);
             decodeNanos += System.nanoTime() - s;
             decoded++;
         }
@@ -95,7 +144,7 @@ public final class Generator {
             emit(stops.accept(decoder.flush()), text, onText);
             emit(stops.finish(), text, onText);
         }
-        var timings = new GenerationResult.Timings((t1 - t0) / 1e6, policy.millis(), decodeNanos / 1e6,
+        var timings = new GenerationResult.Timings(prefillNanos / 1e6, selectionMs, decodeNanos / 1e6,
                 prompt.length, decoded);
         int[] ids = output.stream().mapToInt(Integer::intValue).toArray();
         var memory = new GenerationResult.Memory(prefillBytes, kvAfterPrefill, cache.bytesHeld());

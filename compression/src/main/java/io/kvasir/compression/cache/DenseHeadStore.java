@@ -11,10 +11,35 @@ abstract class DenseHeadStore implements HeadStore {
     private int[] positions;
     private int length;
 
+
     DenseHeadStore(int headDim, int capacity) {
         this.headDim = headDim;
         this.positions = new int[Math.max(1, capacity)];
     }
+
+    /** A store restored from {@code in}: its positions here, its keys and values by the subclass. */
+    DenseHeadStore(int headDim, StoreSource in) {
+        this.headDim = headDim;
+        if (in.coded() != 0 || in.outliers() != 0) {
+            throw in.invalid("a " + getClass().getSimpleName() + " holds no codes or outliers, the file states "
+                    + in.coded() + " codes and " + in.outliers() + " outliers");
+        }
+        this.length = in.length();
+        this.positions = in.ints(length);
+        if (positions.length == 0) {
+            positions = new int[1];
+        }
+    }
+
+    @Override
+    public final void save(StoreSink out) {
+        out.counts(length, 0, 0);
+        out.ints(positions, length);
+        saveEntries(out, length * headDim);
+    }
+
+    /** Writes the keys, then the values: {@code elements} of each. */
+    protected abstract void saveEntries(StoreSink out, int elements);
 
     /** Entries the payload arrays were first sized for (at least one). */
     protected final int initialCapacity() {

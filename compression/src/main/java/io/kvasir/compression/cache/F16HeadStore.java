@@ -19,6 +19,23 @@ final class F16HeadStore extends DenseHeadStore {
         values = new short[initialCapacity() * headDim];
     }
 
+    /** The store {@link #save} wrote. */
+    F16HeadStore(int headDim, StoreSource in) {
+        super(headDim, in);
+        keys = grown(in.shorts((long) length() * headDim));
+        values = grown(in.shorts((long) length() * headDim));
+    }
+
+    private short[] grown(short[] a) {
+        return Arrays.copyOf(a, initialCapacity() * headDim);
+    }
+
+    @Override
+    protected void saveEntries(StoreSink out, int elements) {
+        out.shorts(keys, elements);
+        out.shorts(values, elements);
+    }
+
     @Override
     protected void grow(int entries) {
         keys = Arrays.copyOf(keys, entries * headDim);

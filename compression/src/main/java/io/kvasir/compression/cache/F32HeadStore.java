@@ -14,6 +14,23 @@ final class F32HeadStore extends DenseHeadStore {
         values = new float[initialCapacity() * headDim];
     }
 
+    /** The store {@link #save} wrote. */
+    F32HeadStore(int headDim, StoreSource in) {
+        super(headDim, in);
+        keys = grown(in.floats((long) length() * headDim));
+        values = grown(in.floats((long) length() * headDim));
+    }
+
+    private float[] grown(float[] a) {
+        return Arrays.copyOf(a, initialCapacity() * headDim);
+    }
+
+    @Override
+    protected void saveEntries(StoreSink out, int elements) {
+        out.floats(keys, elements);
+        out.floats(values, elements);
+    }
+
     @Override
     protected void grow(int entries) {
         keys = Arrays.copyOf(keys, entries * headDim);

@@ -29,4 +29,10 @@ public interface HeadStore {
 
     /** Bytes this store holds for its entries (payload and positions). */
     long bytes();
+
+    /**
+     * Writes everything this store holds (positions, payload, counts) so that the store
+     * {@link KvStorage#restoreStore} makes from it scores, accumulates and appends exactly as this one.
+     */
+    void save(StoreSink out);
 }

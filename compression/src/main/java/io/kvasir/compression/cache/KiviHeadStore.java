@@ -70,6 +70,60 @@ public final class KiviHeadStore implements QuantizedHeadStore {
         floatScratch = new float[Math.max(dim, group) * Math.max(dim, group)];
     }
 
+    /** The store {@link #save} wrote, its counts checked against this shape before any array is read. */
+    KiviHeadStore(int dim, int bits, int group, int residual, float outlierThreshold, StoreSource in) {
+        this(dim, bits, group, residual, outlierThreshold, Math.max(1, in.length()));
+        int coded = in.coded();
+        int held = in.length() - coded;
+        if (coded < 0 || coded % group != 0 || held < 0 || held >= residual + group) {
+            throw in.invalid(in.length() + " entries with " + coded + " as codes do not fit groups of " + group
+                    + " and a residual of " + residual + " (at most " + (residual + group - 1) + " uncoded)");
+        }
+        if (in.outliers() != 0 && Float.isNaN(outlierThreshold)) {
+            throw in.invalid(in.outliers() + " outliers stated for a store without KVQuant outliers");
+        }
+        int blocks = coded / group;
+        length = in.length();
+        quantized = coded;
+        resLength = held;
+        System.arraycopy(in.ints(length), 0, positions, 0, length);
+        keyCodes = in.bytes((long) coded * rowBytes);
+        keyScale = in.shorts((long) blocks * dim);
+        keyZero = in.shorts((long) blocks * dim);
+        valueCodes = in.bytes((long) coded * rowBytes);
+        valueScale = in.shorts((long) coded * (dim / group));
+        valueZero = in.shorts((long) coded * (dim / group));
+        System.arraycopy(in.shorts((long) held * dim), 0, resKeys, 0, held * dim);
+        System.arraycopy(in.shorts((long) held * dim), 0, resValues, 0, held * dim);
+        outliers = in.outliers();
+        outlierIndex = in.ints(outliers);
+        outlierValue = in.shorts(outliers);
+        for (int o = 0; o < outliers; o++) {
+            // scores and accumulateValues index entries and channels with it: it must name a coded element.
+            if (outlierIndex[o] < 0 || (outlierIndex[o] >>> 1) >= coded * dim) {
+                throw in.invalid("outlier " + o + " indexes element " + (outlierIndex[o] >>> 1) + " of "
+                        + coded * dim + " coded elements");
+            }
+        }
+    }
+
+    @Override
+    public void save(StoreSink out) {
+        int blocks = quantized / group;
+        out.counts(length, quantized, outliers);
+        out.ints(positions, length);
+        out.bytes(keyCodes, quantized * rowBytes);
+        out.shorts(keyScale, blocks * dim);
+        out.shorts(keyZero, blocks * dim);
+        out.bytes(valueCodes, quantized * rowBytes);
+        out.shorts(valueScale, quantized * (dim / group));
+        out.shorts(valueZero, quantized * (dim / group));
+        out.shorts(resKeys, resLength * dim);
+        out.shorts(resValues, resLength * dim);
+        out.ints(outlierIndex, outliers);
+        out.shorts(outlierValue, outliers);
+    }
+
     /** Rejects a head dimension that the group or the packing cannot tile, in one line. */
     public static void checkShape(int dim, int bits, int group) {
         if (group < 1 || dim % group != 0) {

@@ -39,6 +39,31 @@ public final class KvCache {
         }
     }
 
+    private KvCache(KvLayout layout, KvStorage storage, HeadStore[][] stores, int tokensSeen) {
+        this.layout = layout;
+        this.storage = storage;
+        this.capacityHint = tokensSeen;
+        this.stores = stores;
+        this.tokensSeen = tokensSeen;
+        this.peakBytes = bytesHeld();
+    }
+
+    /**
+     * A cache of stores restored from a save ({@link HeadStore#save}, [layer][stored head]) of a sequence that
+     * had seen {@code tokensSeen} tokens; decode appends to it as to the cache that was saved.
+     */
+    public static KvCache restored(KvLayout layout, KvStorage storage, HeadStore[][] stores, int tokensSeen) {
+        if (stores.length != layout.layers()) {
+            throw new IllegalArgumentException(stores.length + " layers of stores for a layout of " + layout.layers());
+        }
+        for (HeadStore[] layer : stores) {
+            if (layer.length != layout.storedHeads()) {
+                throw new IllegalArgumentException(layer.length + " stored heads for a layout of " + layout.storedHeads());
+            }
+        }
+        return new KvCache(layout, storage.forHeadDim(layout.headDim()), stores, tokensSeen);
+    }
+
     public KvLayout layout() {
         return layout;
     }

@@ -190,6 +190,22 @@ public record KvStorage(int bits, QuantScheme scheme, int group, int residual, f
                 scheme == QuantScheme.KVQUANT ? outlierThreshold : Float.NaN, capacity);
     }
 
+    /**
+     * The store {@link HeadStore#save} wrote for one stored head of one layer, of the kind
+     * {@link #createStore} makes for that layer.
+     */
+    public HeadStore restoreStore(int layer, int headDim, StoreSource in) {
+        int b = bitsOf(layer);
+        if (b == 32) {
+            return new F32HeadStore(headDim, in);
+        }
+        if (b == 16 || scheme == QuantScheme.REFERENCE) {
+            return new F16HeadStore(headDim, in);
+        }
+        return new KiviHeadStore(headDim, b, groupFor(headDim), residual,
+                scheme == QuantScheme.KVQUANT ? outlierThreshold : Float.NaN, in);
+    }
+
     /** Short description for reports, e.g. "4-bit kivi G=32 R=128". */
     public String describe() {
         String base = bits >= 16 ? bits + "-bit float" : bits + "-bit " + scheme.cliName() + " G="

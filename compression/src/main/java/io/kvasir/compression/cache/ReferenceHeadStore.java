@@ -127,6 +127,13 @@ final class ReferenceHeadStore implements QuantizedHeadStore {
         }
     }
 
+    /** Its codes' groups are shared by the layer's heads ({@link ReferenceLayerQuantizer}): not saved yet. */
+    @Override
+    public void save(StoreSink out) {
+        throw new IllegalArgumentException("a --quant reference cache cannot be saved (its quantization groups span"
+                + " the heads of a layer); use --quant kivi or kvquant");
+    }
+
     @Override
     public long codeBytes() {
         return 2L * coded * rowBytes;
