@@ -63,12 +63,28 @@ public final class ForwardPass implements ForwardBackend {
      */
     @Override
     public float[] prefill(int[] tokens, KvCache cache, CompressionPolicy policy) {
+        return prefill(tokens, List.of(new PrefillTarget(cache, policy)));
+    }
+
+    /**
+     * One prefill for several caches: a layer's output does not depend on what any cache keeps (the
+     * prompt always attends over the whole prompt), so the layers run once and, at the end of each
+     * layer, every target's policy selects from the same K/V. The kept queries and the attention mass
+     * are computed once for the most any target reads, and each policy sees only the rows it asked
+     * for, so every cache ends exactly as its own prefill would leave it.
+     */
+    @Override
+    public float[] prefill(int[] tokens, List<PrefillTarget> targets) {
         int n = tokens.length;
         if (n == 0) {
             throw new IllegalArgumentException("the prompt is empty (0 tokens)");
         }
-        int queryRows = PrefillMemory.queryRows(n, policy);
-        boolean mass = policy.needsAttentionMass();
+        int queryRows = 0;
+        boolean mass = false;
+        for (PrefillTarget target : targets) {
+            queryRows = Math.max(queryRows, PrefillMemory.queryRows(n, target.policy()));
+            mass |= target.policy().needsAttentionMass();
+        }
         PrefillMemory.checkArrayLimits(config, n, queryRows, mass);
         ForwardState s = ForwardState.prompt(config, n);
         PrefillAttention attention = new PrefillAttention(config, n, mass);
@@ -81,13 +97,15 @@ public final class ForwardPass implements ForwardBackend {
             attention.attend(st);
             keepQueries(st, firstQueryRow, queries);
         };
-        KvLayout layout = cache.layout();
         for (int l = 0; l < layers.size(); l++) {
             attention.startLayer();
             layers.get(l).forward(s, chunkAttention);
-            int[][] kept = policy.selectInCacheOrder(
-                    new LayerPrefill(l, layout, n, s.k, s.v, queries, attention.mass(), firstQueryRow));
-            cache.storePrefill(l, s.k, s.v, n, kept);
+            for (PrefillTarget target : targets) {
+                CompressionPolicy policy = target.policy();
+                int[][] kept = policy.selectInCacheOrder(new LayerPrefill(l, target.cache().layout(), n, s.k, s.v,
+                        queries, policy.needsAttentionMass() ? attention.mass() : null, firstQueryRow));
+                target.cache().storePrefill(l, s.k, s.v, n, kept);
+            }
             watch.afterLayer(l, s.x);
         }
         return logits(s);

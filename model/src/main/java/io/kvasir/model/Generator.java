@@ -4,6 +4,7 @@ import io.kvasir.compression.cache.KvCache;
 import io.kvasir.compression.policy.KvLayout;
 import io.kvasir.tokenizer.StreamingDecoder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -43,6 +44,50 @@ public final class Generator {
         long prefillNanos = System.nanoTime() - t0;
         long prefillBytes = req.maxNewTokens() > 0 ? forward.prefillBytes(prompt.length, policy) : 0;
         return decodeLoop(req, cache, prompt.length, logits, prefillNanos, policy.millis(), prefillBytes, onText);
+    }
+
+    /**
+     * Generates from several requests that share one prompt (the same ids; they may differ in
+     * compression, storage, budget and the rest) with a single prefill: every request's cache is filled
+     * from the same layer outputs by its own policy, then each request's decode loop runs on its own
+     * cache. The results equal separate {@link #generate} calls', except the timings: each request's
+     * prefill time is the shared prefill's less the other requests' selection time.
+     */
+    public List<GenerationResult> generateSharingPrefill(List<GenerationRequest> reqs) {
+        int[] prompt = reqs.getFirst().promptIds();
+        List<PrefillTarget> targets = new ArrayList<>();
+        List<TimedPolicy> policies = new ArrayList<>();
+        List<KvCache> caches = new ArrayList<>();
+        for (GenerationRequest req : reqs) {
+            if (!Arrays.equals(req.promptIds(), prompt)) {
+                throw new IllegalArgumentException("requests that share a prefill must have the same prompt ids");
+            }
+            checkWindow(prompt.length + req.maxNewTokens());
+            CacheSession session = CacheSession.of(model, req);
+            TimedPolicy policy = new TimedPolicy(session.policy());
+            caches.add(session.cache());
+            policies.add(policy);
+            if (req.maxNewTokens() > 0) {
+                targets.add(new PrefillTarget(session.cache(), policy));
+            }
+        }
+        long t0 = System.nanoTime();
+        float[] logits = targets.isEmpty() ? null : checkFinite(forward.prefill(prompt, targets), reqs.getFirst(), List.of());
+        long sharedNanos = System.nanoTime() - t0;
+        double selectionMs = policies.stream().mapToDouble(TimedPolicy::millis).sum();
+        List<GenerationResult> results = new ArrayList<>();
+        for (int i = 0; i < reqs.size(); i++) {
+            GenerationRequest req = reqs.get(i);
+            TimedPolicy policy = policies.get(i);
+            boolean prefilled = req.maxNewTokens() > 0;
+            long prefillNanos = prefilled ? sharedNanos - Math.round((selectionMs - policy.millis()) * 1e6) : 0;
+            long prefillBytes = prefilled ? forward.prefillBytes(prompt.length, policy) : 0;
+            // decode may overwrite the buffer the logits are in, and the min-length rule edits them
+            float[] own = prefilled ? logits.clone() : null;
+            results.add(decodeLoop(req, caches.get(i), prompt.length, own, prefillNanos, policy.millis(), prefillBytes,
+                    ignored -> { }));
+        }
+        return results;
     }
 
     /**

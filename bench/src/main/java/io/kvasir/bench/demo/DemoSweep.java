@@ -14,8 +14,9 @@ import java.util.function.Consumer;
 /**
  * The retrieval sweep behind {@code kvasir demo}: every (length, depth, sample) prompt is answered
  * greedily under every method, prompt-major, so that all methods meet the same questions and the same
- * machine noise. One untimed warm-up generation runs first so that JIT compilation does not land on
- * the first method's timings.
+ * machine noise. Each prompt is prefilled once for all methods ({@link Generator#generateSharingPrefill}),
+ * which gives the same answers as one prefill per method. One untimed warm-up generation runs first so
+ * that JIT compilation does not land on the first method's timings.
  */
 public final class DemoSweep {
     /** One configuration to compare: a selection method and how its cache is stored. */
@@ -148,12 +149,16 @@ public final class DemoSweep {
             for (int d = 0; d < depths.size(); d++) {
                 for (int s = 0; s < samples; s++) {
                     RetrievalPrompts.Prompt p = prompts.make(lengths.get(l), depths.get(d), cellSeed(l, d, s));
-                    for (Result r : results) {
-                        progress.update(done, total, r.method.label() + ", " + lengths.get(l) + " tokens, depth " + depths.get(d) + "%");
-                        GenerationResult g = generator.generate(request(p.ids(), r.method), ignored -> { });
-                        record(r, d, l, RetrievalPrompts.correct(p, g.text()), g);
-                        done++;
+                    progress.update(done, total, lengths.get(l) + " tokens, depth " + depths.get(d) + "%, every method");
+                    // one prefill serves every method: a layer's output does not depend on what a cache keeps
+                    List<GenerationRequest> requests = new ArrayList<>();
+                    for (Result r : results) requests.add(request(p.ids(), r.method));
+                    List<GenerationResult> answers = generator.generateSharingPrefill(requests);
+                    for (int i = 0; i < results.size(); i++) {
+                        GenerationResult g = answers.get(i);
+                        record(results.get(i), d, l, RetrievalPrompts.correct(p, g.text()), g);
                     }
+                    done += results.size();
                 }
             }
         }
