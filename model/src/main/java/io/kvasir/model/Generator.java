@@ -34,16 +34,7 @@ public final class Generator {
      * complete characters and cannot be part of a stop string.
      */
     public GenerationResult generate(GenerationRequest req, Consumer<String> onText) {
-        int[] prompt = req.promptIds();
-        checkWindow(prompt.length + req.maxNewTokens());
-        CacheSession session = CacheSession.of(model, req);
-        KvCache cache = session.cache();
-        TimedPolicy policy = new TimedPolicy(session.policy());
-        long t0 = System.nanoTime();
-        float[] logits = req.maxNewTokens() > 0 ? checkFinite(forward.prefill(prompt, cache, policy), req, List.of()) : null;
-        long prefillNanos = System.nanoTime() - t0;
-        long prefillBytes = req.maxNewTokens() > 0 ? forward.prefillBytes(prompt.length, policy) : 0;
-        return decodeLoop(req, cache, prompt.length, logits, prefillNanos, policy.millis(), prefillBytes, onText);
+        return generate(List.of(req), onText).getFirst();
     }
 
     /**
@@ -54,6 +45,14 @@ public final class Generator {
      * prefill time is the shared prefill's less the other requests' selection time.
      */
     public List<GenerationResult> generateSharingPrefill(List<GenerationRequest> reqs) {
+        return generate(reqs, ignored -> { });
+    }
+
+    /** Requests sharing one prompt, one prefill; onText receives every request's text in turn. */
+    private List<GenerationResult> generate(List<GenerationRequest> reqs, Consumer<String> onText) {
+        if (reqs.isEmpty()) {
+            return List.of();
+        }
         int[] prompt = reqs.getFirst().promptIds();
         List<PrefillTarget> targets = new ArrayList<>();
         List<TimedPolicy> policies = new ArrayList<>();
@@ -84,8 +83,7 @@ public final class Generator {
             long prefillBytes = prefilled ? forward.prefillBytes(prompt.length, policy) : 0;
             // decode may overwrite the buffer the logits are in, and the min-length rule edits them
             float[] own = prefilled ? logits.clone() : null;
-            results.add(decodeLoop(req, caches.get(i), prompt.length, own, prefillNanos, policy.millis(), prefillBytes,
-                    ignored -> { }));
+            results.add(decodeLoop(req, caches.get(i), prompt.length, own, prefillNanos, policy.millis(), prefillBytes, onText));
         }
         return results;
     }
